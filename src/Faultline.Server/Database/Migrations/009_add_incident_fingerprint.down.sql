@@ -1,0 +1,2 @@
+DROP INDEX idx_incidents_project_fingerprint;
+ALTER TABLE incidents DROP COLUMN fingerprint;

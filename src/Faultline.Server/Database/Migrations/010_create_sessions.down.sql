@@ -1,0 +1,2 @@
+DROP TABLE session_refresh_tokens;
+DROP TABLE sessions;

@@ -1,0 +1,36 @@
+using Faultline.Server.Database;
+using Faultline.Server.Errors;
+using Faultline.Server.Health;
+
+using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+var startupLogger = startupLoggers.CreateLogger("Faultline");
+
+try
+{
+    if (args is ["migrate", ..])
+    {
+        var verbLength = MigrateCommand.VerbLength(args);
+        var settings = WebApplication.CreateBuilder(args[verbLength..]);
+        return await MigrateCommand.RunAsync(args[..verbLength], settings.Configuration, startupLoggers, Console.Out);
+    }
+
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddFaultlineDatabase(startupLogger);
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddFaultlineProblemDetails();
+
+    await using var app = builder.Build();
+    app.UseFaultlineErrors();
+    app.MapHealth();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (exception is EmbeddedPostgresException or MigrationException)
+{
+    await Console.Error.WriteLineAsync($"faultline-server: {exception.Message}");
+    return 1;
+}
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every Faultline test. Installs what the tests need when it is missing (PostgreSQL, and
+# later Chromium, npm packages and promtool), builds with warnings as errors, runs all test
+# projects, and ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n== %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+have_postgres() {
+  command -v initdb >/dev/null 2>&1 && return 0
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
+}
+
+log "Checking test prerequisites"
+have_postgres || { echo "Installing PostgreSQL"; apt_install postgresql; }
+
+log "Building"
+dotnet build Faultline.slnx -c Debug -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+
+log "Running tests"
+results=$(mktemp)
+dotnet test --solution Faultline.slnx --no-build -c Debug 2>&1 | tee "$results"
+status=${PIPESTATUS[0]}
+
+# The summary dotnet test prints for the whole run: "succeeded: N", "failed: N", "error: N".
+passed=$(grep -E '^\s+succeeded: [0-9]+' "$results" | tail -1 | grep -oE '[0-9]+' || echo 0)
+failed=$(grep -E '^\s+failed: [0-9]+' "$results" | tail -1 | grep -oE '[0-9]+' || echo 0)
+errors=$(grep -E '^\s+error: [0-9]+' "$results" | tail -1 | grep -oE '[0-9]+' || echo 0)
+rm -f "$results"
+
+# A test assembly that crashed or ran nothing is a failure even when no single test failed.
+if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=$(( ${errors:-0} > 0 ? errors : 1 )); fi
+
+echo
+echo "${passed:-0} passed, ${failed:-0} failed"
+[ "$status" -eq 0 ]

@@ -1,0 +1,3 @@
+using Faultline.Testing;
+
+[assembly: AssemblyFixture(typeof(TestPostgres))]
