@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Faultline.Contracts;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
@@ -18,6 +20,11 @@ try
     builder.AddFaultlineDatabase(startupLogger);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddFaultlineProblemDetails();
+    builder.Services.ConfigureHttpJsonOptions(json =>
+    {
+        json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.SerializerOptions.TypeInfoResolverChain.Insert(0, FaultlineJsonContext.Default);
+    });
 
     await using var app = builder.Build();
     app.UseFaultlineErrors();
