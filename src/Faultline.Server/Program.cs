@@ -3,6 +3,7 @@ using Faultline.Contracts;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
+using Faultline.Server.Monitoring;
 
 using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var startupLogger = startupLoggers.CreateLogger("Faultline");
@@ -19,6 +20,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddFaultlineDatabase(startupLogger);
     builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<FaultlineMetrics>();
     builder.Services.AddFaultlineProblemDetails();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
