@@ -251,7 +251,7 @@ public static partial class StackTraceParser
 
     [GeneratedRegex(
         @"^\s*(?:⨯\s*)?(?<prefix>Uncaught (?:\(in promise\) )?|Unhandled [Ee]xception[.:]? |Exception in thread ""[^""]*"" |Error: Uncaught )?(?<type>[A-Za-z_$][\w$]*(?:(?:\.|::|\+)[A-Za-z_$][\w$`]*)*)(?: \[[\w-]+\])?(?::(?: (?<message>.*)|$)|$)",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+        RegexOptions.CultureInvariant)]
     private static partial Regex Header();
 
     [GeneratedRegex(@"(?:Error|Exception|Rejection|Failure|Fault|Panic|Exit|Interrupt|Warning|Iteration)$", RegexOptions.CultureInvariant)]

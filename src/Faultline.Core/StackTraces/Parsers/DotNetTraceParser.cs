@@ -122,7 +122,7 @@ internal static partial class DotNetTraceParser
         return chain;
     }
 
-    [GeneratedRegex(@"^\s*at (?<function>[^\s(]+\([^()]*\)|[^\s(]+ \([^()]*Version=[^()]*\))(?: in (?<file>.+):line (?<line>\d{1,9}))?\s*$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^\s*at (?<function>[^\s(]+\([^()]*\))(?: in (?<file>.+):line (?<line>\d{1,9}))?\s*$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex Frame();
 }

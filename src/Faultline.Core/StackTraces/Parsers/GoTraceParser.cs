@@ -88,8 +88,8 @@ internal static partial class GoTraceParser
     [GeneratedRegex(@"^goroutine \d+ \[", RegexOptions.CultureInvariant)]
     private static partial Regex Goroutine();
 
-    [GeneratedRegex(@"^\s+(?<file>\S.*?\.\w+):(?<line>\d{1,9})(?: \+0x[0-9a-fA-F]+)?\s*$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^\s+(?<file>\S.*\.\w+):(?<line>\d{1,9})(?: \+0x[0-9a-fA-F]+)?(?: [a-z]+=0x[0-9a-fA-F]+)*\s*$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex FileLine();
 
     /// <summary><c>main.(*T).Method(0xc000012345, …)</c> → <c>main.(*T).Method</c>;

@@ -13,7 +13,7 @@ internal static partial class JavaScriptTraceParser
         if (V8Frame().Match(line) is { Success: true } match)
         {
             var location = match.Groups["location"].Value;
-            return LocationWithLine().IsMatch(location) || location is "native" or "<anonymous>"
+            return TrySplitLocation(location, out _, out _, out _) || location is "native" or "<anonymous>"
                 || location.StartsWith("index ", StringComparison.Ordinal);
         }
 
@@ -60,7 +60,7 @@ internal static partial class JavaScriptTraceParser
         if (V8Frame().Match(line) is { Success: true } v8)
         {
             function = v8.Groups["function"].Success ? v8.Groups["function"].Value : null;
-            location = v8.Groups["location"].Value;
+            location = v8.Groups["location"].Value.Trim();
             if (function is null && location.StartsWith("async ", StringComparison.Ordinal))
             {
                 location = location["async ".Length..];
@@ -87,13 +87,9 @@ internal static partial class JavaScriptTraceParser
         }
 
         function = string.IsNullOrWhiteSpace(function) ? null : function.Trim();
-        if (LocationWithLine().Match(location) is { Success: true } position)
+        if (TrySplitLocation(location, out var file, out var lineNumber, out var column))
         {
-            frame = new StackFrame(
-                position.Groups["file"].Value,
-                ParseNumber(position.Groups["line"].Value),
-                position.Groups["column"].Success ? ParseNumber(position.Groups["column"].Value) : null,
-                function);
+            frame = new StackFrame(file, lineNumber, column, function);
             return true;
         }
 
@@ -106,23 +102,48 @@ internal static partial class JavaScriptTraceParser
         return false;
     }
 
+    /// <summary><c>file:line:column</c> or <c>file:line</c>, read from the end (the file may contain <c>:</c>).</summary>
+    internal static bool TrySplitLocation(string location, out string file, out int? line, out int? column)
+    {
+        file = location;
+        line = null;
+        column = null;
+        var last = location.LastIndexOf(':');
+        if (last <= 0 || ParseNumber(location[(last + 1)..]) is not { } lastNumber)
+        {
+            return false;
+        }
+
+        var before = location.LastIndexOf(':', last - 1);
+        if (before > 0 && ParseNumber(location[(before + 1)..last]) is { } lineNumber)
+        {
+            file = location[..before];
+            line = lineNumber;
+            column = lastNumber;
+        }
+        else
+        {
+            file = location[..last];
+            line = lastNumber;
+        }
+
+        return file.Trim().Length > 0;
+    }
+
     internal static int? ParseNumber(string digits) =>
+        digits.Length is 0 or > 9 ? null :
         int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0
             ? value
             : null;
 
-    [GeneratedRegex(@"^\s*at (?:(?<function>[^()]*) \((?<location>.*)\)|(?<location>\S.*?))\s*$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^\s*at (?:(?<function>[^()]*) \((?<location>.*)\)|(?<location>\S.*))$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex V8Frame();
 
     [GeneratedRegex(@"^\s*(?<function>[^@\s]*)@(?<location>\S+:\d+:\d+)\s*$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+        RegexOptions.CultureInvariant)]
     private static partial Regex BrowserFrame();
 
-    [GeneratedRegex(@"^(?<file>.+):(?<line>\d{1,9})(?::(?<column>\d{1,9}))?$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex LocationWithLine();
-
-    [GeneratedRegex(@"\((?<location>[^()]+:\d+:\d+)\)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\((?<location>[^()]+:\d+:\d+)\)", RegexOptions.CultureInvariant)]
     private static partial Regex EvalOrigin();
 }

@@ -102,10 +102,10 @@ internal static partial class JavaTraceParser
         return packageEnd > 0 ? className![..packageEnd].Replace('.', '/') + "/" + file : file;
     }
 
-    [GeneratedRegex(@"^\s*at (?<function>[^\s(]+)\((?<location>[^()]*)\)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^\s*at (?<function>[^\s(]+)\((?<location>[^()]*)\)", RegexOptions.CultureInvariant)]
     private static partial Regex Frame();
 
     [GeneratedRegex(@"^(?:(?<file>[\w$-]+\.(?:java|kt|kts|scala|groovy|clj))(?::(?<line>\d{1,9}))?|Native Method|Unknown Source(?::\d+)?)$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+        RegexOptions.CultureInvariant)]
     private static partial Regex Location();
 }

@@ -62,7 +62,7 @@ internal static partial class PythonTraceParser
     }
 
     [GeneratedRegex(@"^\s*File ""(?<file>[^""]+)"", line (?<line>\d{1,9})(?:, in (?<function>.+))?\s*$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+        RegexOptions.CultureInvariant)]
     private static partial Regex Frame();
 
     /// <summary>Exception groups (3.11+) draw boxes: <c>  | </c> and <c>  +-+---- 1 ----</c>.</summary>

@@ -65,16 +65,16 @@ internal static partial class RubyTraceParser
     }
 
     [GeneratedRegex(@"^\s*(?:from\s+)?(?<file>[^\s:'""`(][^:]*):(?<line>\d{1,9}):in [`'](?<function>[^'`]*)'(?<rest>.*)$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+        RegexOptions.CultureInvariant)]
     private static partial Regex Frame();
 
     /// <summary><c>: undefined method 'sum' for nil (NoMethodError)</c> after the first frame.</summary>
     [GeneratedRegex(@"^: (?<message>.*) \((?<type>[A-Z][\w]*(?:::[A-Z][\w]*)*)\)\s*$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+        RegexOptions.CultureInvariant)]
     private static partial Regex InlineHeader();
 
     /// <summary><c>NoMethodError (undefined method `x' for nil):</c>, <c>NoMethodError - message:</c>.</summary>
     [GeneratedRegex(@"^\s*(?<type>[A-Z]\w*(?:::[A-Z]\w*)*)(?: \((?<message>.*)\):?| - (?<message>.*?):?)\s*$",
-        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+        RegexOptions.CultureInvariant)]
     private static partial Regex RailsHeader();
 }
