@@ -145,7 +145,8 @@ internal static class IncidentNormalizer
                 writer.WriteString("original_occurred_at", original.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             }
 
-            if (location.Frames.Count > 0)
+            // Structured frames carry what the text cannot (the SDK's in_app); a raw trace is kept as text only.
+            if (draft.Frames is { Count: > 0 } && location.Frames.Count > 0)
             {
                 writer.WriteStartArray("frames");
                 foreach (var frame in location.Frames)

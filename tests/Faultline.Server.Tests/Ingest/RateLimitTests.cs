@@ -26,4 +26,22 @@ public sealed class RateLimitTests(TestPostgres postgres) : IngestTestBase(postg
         await Task.Delay(TimeSpan.FromSeconds(1.1), Cancel);
         Assert.Equal(HttpStatusCode.Created, (await PostNativeAsync(project.IngestKey, Incident())).StatusCode);
     }
+
+    [Fact]
+    public async Task Envelope_OverTheRate_Returns429WithSentryRateLimitsHeader()
+    {
+        var project = await NewProjectAsync();
+        var envelope = "{}\n{\"type\":\"event\"}\n" + $$$"""{"release":"{{{Sha}}}","exception":{"values":[{"type":"Error","value":"x"}]}}""";
+
+        HttpResponseMessage response = null!;
+        for (var i = 0; i < 7; i++)
+        {
+            response = await Client.PostAsync($"/api/{project.ProjectNumber}/envelope/?sentry_key={project.IngestKey}", new StringContent(envelope), Cancel);
+        }
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        Assert.Matches("^[0-9]+::key$", response.Headers.GetValues("X-Sentry-Rate-Limits").Single());
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(5, (await IncidentsOfAsync(project)).Count);
+    }
 }
