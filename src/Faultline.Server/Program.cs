@@ -3,6 +3,7 @@ using Faultline.Contracts;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
+using Faultline.Server.Ingest;
 using Faultline.Server.Monitoring;
 
 using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
@@ -22,6 +23,7 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<FaultlineMetrics>();
     builder.Services.AddFaultlineProblemDetails();
+    builder.Services.AddIngest();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
         json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -30,7 +32,10 @@ try
 
     await using var app = builder.Build();
     app.UseFaultlineErrors();
+    app.UseCors();
     app.MapHealth();
+    app.MapIngest();
+    app.MapSentry();
 
     await app.RunAsync();
     return 0;
