@@ -97,7 +97,7 @@ internal static class IncidentNormalizer
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            var ours = new HashSet<string>(StringComparer.Ordinal) { "truncated", "notes", "frames", "frames_trimmed", "original_occurred_at", "sentry" };
+            var ours = new HashSet<string>(StringComparer.Ordinal) { "truncated", "location_notes", "frames", "frames_trimmed", "original_occurred_at", "sentry" };
             if (draft.Metadata is { ValueKind: JsonValueKind.Object } metadata)
             {
                 foreach (var property in metadata.EnumerateObject())
@@ -126,7 +126,7 @@ internal static class IncidentNormalizer
 
             if (location.Notes.Count > 0)
             {
-                writer.WriteStartArray("notes");
+                writer.WriteStartArray("location_notes");
                 foreach (var note in location.Notes)
                 {
                     writer.WriteStringValue(note);
