@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Faultline.Contracts;
+using Faultline.Server.Auth;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
 using Faultline.Server.Monitoring;
+using Faultline.Server.Projects;
 
 using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var startupLogger = startupLoggers.CreateLogger("Faultline");
@@ -22,6 +24,8 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<FaultlineMetrics>();
     builder.Services.AddFaultlineProblemDetails();
+    builder.AddFaultlineAuth();
+    builder.AddProjects();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
         json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -30,12 +34,15 @@ try
 
     await using var app = builder.Build();
     app.UseFaultlineErrors();
+    app.UseFaultlineAuth();
     app.MapHealth();
+    app.MapFaultlineAuth();
+    app.MapProjects();
 
     await app.RunAsync();
     return 0;
 }
-catch (Exception exception) when (exception is EmbeddedPostgresException or MigrationException)
+catch (Exception exception) when (exception is EmbeddedPostgresException or MigrationException or LocalModeException)
 {
     await Console.Error.WriteLineAsync($"faultline-server: {exception.Message}");
     return 1;
