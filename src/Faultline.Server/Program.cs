@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Faultline.Contracts;
+using Faultline.Server.Auth;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
 using Faultline.Server.Ingest;
 using Faultline.Server.Monitoring;
+using Faultline.Server.Projects;
 
 using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var startupLogger = startupLoggers.CreateLogger("Faultline");
@@ -24,6 +26,8 @@ try
     builder.Services.AddSingleton<FaultlineMetrics>();
     builder.Services.AddFaultlineProblemDetails();
     builder.Services.AddIngest();
+    builder.AddFaultlineAuth();
+    builder.AddProjects();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
         json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -33,14 +37,17 @@ try
     await using var app = builder.Build();
     app.UseFaultlineErrors();
     app.UseCors();
+    app.UseFaultlineAuth();
     app.MapHealth();
     app.MapIngest();
     app.MapSentry();
+    app.MapFaultlineAuth();
+    app.MapProjects();
 
     await app.RunAsync();
     return 0;
 }
-catch (Exception exception) when (exception is EmbeddedPostgresException or MigrationException)
+catch (Exception exception) when (exception is EmbeddedPostgresException or MigrationException or LocalModeException)
 {
     await Console.Error.WriteLineAsync($"faultline-server: {exception.Message}");
     return 1;
