@@ -6,7 +6,7 @@ using Faultline.Server.Health;
 using Faultline.Server.Ingest;
 using Faultline.Server.Monitoring;
 
-using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+using var startupLoggers = LoggerFactory.Create(logging => logging.AddFaultlineConsole(LoggingExtensions.IsDevelopmentBeforeHost()));
 var startupLogger = startupLoggers.CreateLogger("Faultline");
 
 try
@@ -19,9 +19,10 @@ try
     }
 
     var builder = WebApplication.CreateBuilder(args);
+    builder.Logging.AddFaultlineConsole(builder.Environment.IsDevelopment());
     builder.AddFaultlineDatabase(startupLogger);
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton<FaultlineMetrics>();
+    builder.AddFaultlineMonitoring();
     builder.Services.AddFaultlineProblemDetails();
     builder.Services.AddIngest();
     builder.Services.ConfigureHttpJsonOptions(json =>
@@ -34,6 +35,7 @@ try
     app.UseFaultlineErrors();
     app.UseCors();
     app.MapHealth();
+    app.MapMetrics();
     app.MapIngest();
     app.MapSentry();
 
