@@ -45,6 +45,17 @@ rm -f "$results"
 # A test assembly that crashed or ran nothing is a failure even when no single test failed.
 if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=$(( ${errors:-0} > 0 ? errors : 1 )); fi
 
+# --- Prometheus rules (monitoring): promtool from Debian's prometheus package. Each promtool
+# run (the syntax check, then each unit-test file) counts as one test in the tally.
+log "Checking Prometheus alert rules"
+command -v promtool >/dev/null 2>&1 || { echo "Installing promtool"; apt_install --no-install-recommends prometheus; }
+promtool_run() {
+  if "$@"; then passed=$(( ${passed:-0} + 1 )); else failed=$(( ${failed:-0} + 1 )); status=1; fi
+}
+promtool_run promtool check rules deploy/prometheus/alerts.yml
+for rule_test in tests/prometheus/*.yml; do promtool_run promtool test rules "$rule_test"; done
+# --- end Prometheus rules
+
 echo
 echo "${passed:-0} passed, ${failed:-0} failed"
 [ "$status" -eq 0 ]

@@ -8,7 +8,7 @@ using Faultline.Server.Ingest;
 using Faultline.Server.Monitoring;
 using Faultline.Server.Projects;
 
-using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+using var startupLoggers = LoggerFactory.Create(logging => logging.AddFaultlineConsole(LoggingExtensions.IsDevelopmentBeforeHost()));
 var startupLogger = startupLoggers.CreateLogger("Faultline");
 
 try
@@ -21,9 +21,10 @@ try
     }
 
     var builder = WebApplication.CreateBuilder(args);
+    builder.Logging.AddFaultlineConsole(builder.Environment.IsDevelopment());
     builder.AddFaultlineDatabase(startupLogger);
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton<FaultlineMetrics>();
+    builder.AddFaultlineMonitoring();
     builder.Services.AddFaultlineProblemDetails();
     builder.Services.AddIngest();
     builder.AddFaultlineAuth();
@@ -39,6 +40,7 @@ try
     app.UseCors();
     app.UseFaultlineAuth();
     app.MapHealth();
+    app.MapMetrics();
     app.MapIngest();
     app.MapSentry();
     app.MapFaultlineAuth();

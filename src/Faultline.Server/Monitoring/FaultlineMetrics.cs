@@ -3,12 +3,19 @@ using System.Diagnostics.Metrics;
 namespace Faultline.Server.Monitoring;
 
 /// <summary>
-/// Faultline's own instruments (meter "Faultline"), exported at /metrics in the Prometheus format.
-/// Labels stay low-cardinality: no per-project label.
+/// Faultline's own instruments (meter "Faultline"), exported at /metrics in the Prometheus format
+/// as <c>faultline_incidents_ingested_total</c>, <c>faultline_ingest_rejected_total</c>,
+/// <c>faultline_auth_failures_total</c> and <c>faultline_incident_resolution_duration_seconds</c>
+/// (the exporter adds the <c>_total</c> and unit suffixes). Labels stay low-cardinality: no
+/// per-project label.
 /// </summary>
 internal sealed class FaultlineMetrics
 {
     public const string MeterName = "Faultline";
+
+    /// <summary>From a minute to a month: resolution takes minutes for a hotfix, weeks for a backlog.</summary>
+    internal static readonly IReadOnlyList<double> ResolutionBuckets =
+        [60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 86_400, 3 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400];
 
     private readonly Counter<long> ingested;
     private readonly Counter<long> rejected;
@@ -21,7 +28,9 @@ internal sealed class FaultlineMetrics
         ingested = meter.CreateCounter<long>("faultline_incidents_ingested", "{incident}", "Incidents stored, by environment and route (native or sentry).");
         rejected = meter.CreateCounter<long>("faultline_ingest_rejected", "{request}", "Ingest requests refused, by reason (auth, validation, size, rate_limit, unavailable).");
         authFailures = meter.CreateCounter<long>("faultline_auth_failures", "{attempt}", "Failed sign-ins and rejected tokens or keys, by kind.");
-        resolutionSeconds = meter.CreateHistogram<double>("faultline_incident_resolution_duration", "s", "Time from an incident's occurrence to its resolution.");
+        resolutionSeconds = meter.CreateHistogram(
+            "faultline_incident_resolution_duration", "s", "Time from an incident's occurrence to its resolution.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ResolutionBuckets });
     }
 
     /// <summary>route: "native" or "sentry".</summary>
