@@ -3,6 +3,7 @@ using Faultline.Contracts;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
+using Faultline.Server.Incidents;
 using Faultline.Server.Monitoring;
 
 using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
@@ -22,6 +23,7 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<FaultlineMetrics>();
     builder.Services.AddFaultlineProblemDetails();
+    builder.Services.AddIncidents();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
         json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -31,6 +33,7 @@ try
     await using var app = builder.Build();
     app.UseFaultlineErrors();
     app.MapHealth();
+    app.MapIncidents();
 
     await app.RunAsync();
     return 0;
