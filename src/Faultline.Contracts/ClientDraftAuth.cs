@@ -22,9 +22,6 @@ public sealed record RefreshRequest(string RefreshToken);
 /// <summary>A token pair from device poll, local sign-in or refresh.</summary>
 public sealed record TokenPair(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn);
 
-/// <summary>An RFC 8628 error answer of the device poll (<c>{"error": "authorization_pending"}</c>).</summary>
-public sealed record OAuthError(string Error, string? ErrorDescription = null);
-
 /// <summary><c>GET /api/v1/me</c>.</summary>
 public sealed record UserProfile(string GithubLogin, string? GithubEmail, string? AvatarUrl);
 
@@ -61,7 +58,6 @@ public sealed record ProjectList(IReadOnlyList<ProjectInfo> Projects);
 [JsonSerializable(typeof(DevicePollRequest))]
 [JsonSerializable(typeof(RefreshRequest))]
 [JsonSerializable(typeof(TokenPair))]
-[JsonSerializable(typeof(OAuthError))]
 [JsonSerializable(typeof(UserProfile))]
 [JsonSerializable(typeof(CreateProjectRequest))]
 [JsonSerializable(typeof(ProjectInfo))]
