@@ -4,6 +4,7 @@ using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
 using Faultline.Server.Incidents;
+using Faultline.Server.Ingest;
 using Faultline.Server.Monitoring;
 
 using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
@@ -23,6 +24,7 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<FaultlineMetrics>();
     builder.Services.AddFaultlineProblemDetails();
+    builder.Services.AddIngest();
     builder.Services.AddIncidents();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
@@ -32,7 +34,10 @@ try
 
     await using var app = builder.Build();
     app.UseFaultlineErrors();
+    app.UseCors();
     app.MapHealth();
+    app.MapIngest();
+    app.MapSentry();
     app.MapIncidents();
 
     await app.RunAsync();

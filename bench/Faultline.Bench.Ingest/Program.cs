@@ -1,0 +1,211 @@
+// Ingest benchmark (issue 3): starts faultline-server with its embedded PostgreSQL, sends realistic
+// single-incident requests (a ~1.5 KB Node stack trace) from 64 concurrent connections for 20 s,
+// then measures on the same database the raw ceiling — the same rows inserted by 4 connections as
+// multi-row INSERTs of 100 rows — and prints incidents/s, p50/p99 latency, the ceiling and the ratio.
+// Options: --seconds N (default 20), --connections N (default 64).
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+var seconds = ArgValue("--seconds", 20);
+var connections = ArgValue("--connections", 64);
+var dataDirectory = Path.Combine(Path.GetTempPath(), "flbench-" + Guid.NewGuid().ToString("N")[..8]);
+var serverDll = Path.Combine(AppContext.BaseDirectory, "faultline-server.dll");
+
+Console.WriteLine($"Ingest benchmark: {connections} connections for {seconds} s, {Environment.ProcessorCount} cores");
+using var server = StartServer(serverDll, dataDirectory, out var baseAddress);
+try
+{
+    var connectionString = $"Host={dataDirectory};Username=faultline;Database=faultline;Pooling=true";
+    var key = await CreateProjectAsync(connectionString);
+
+    var (count, errors, latencies, elapsed) = await LoadAsync(baseAddress, key, connections, TimeSpan.FromSeconds(seconds));
+    latencies.Sort();
+    var rate = count / elapsed.TotalSeconds;
+    Console.WriteLine($"server:  {count} incidents in {elapsed.TotalSeconds:0.0} s = {rate:0} incidents/s, errors {errors}");
+    Console.WriteLine($"latency: p50 {Percentile(latencies, 0.50):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms");
+
+    var ceiling = await RawCeilingAsync(connectionString, TimeSpan.FromSeconds(Math.Min(seconds, 10)));
+    Console.WriteLine($"ceiling: {ceiling:0} rows/s (4 connections, multi-row INSERTs of 100 rows)");
+    Console.WriteLine($"ratio:   {rate / ceiling:0.00} of the raw ceiling");
+    Console.WriteLine($"targets: >= 10000 incidents/s {(rate >= 10_000 ? "met" : "MISSED")}, >= 0.5 of ceiling {(rate / ceiling >= 0.5 ? "met" : "MISSED")}, no errors {(errors == 0 ? "met" : "MISSED")}");
+}
+finally
+{
+    Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+    server.WaitForExit(30_000);
+    try
+    {
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+}
+
+static async Task<(long Count, long Errors, List<double> Latencies, TimeSpan Elapsed)> LoadAsync(Uri baseAddress, string key, int connections, TimeSpan duration)
+{
+    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+    using var client = new HttpClient(handler) { BaseAddress = baseAddress };
+    var template = IncidentJson();
+    long count = 0, errors = 0;
+    var perWorker = new List<double>[connections];
+
+    // Warm up: JIT, connections, the database's caches.
+    await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendAsync(client, key, template)));
+
+    var stopwatch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
+    {
+        var latencies = perWorker[worker] = new List<double>(100_000);
+        while (stopwatch.Elapsed < duration)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var status = await SendAsync(client, key, template);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (status == HttpStatusCode.Created)
+            {
+                Interlocked.Increment(ref count);
+            }
+            else
+            {
+                Interlocked.Increment(ref errors);
+            }
+        }
+    }));
+    var elapsed = stopwatch.Elapsed;
+    return (count, errors, perWorker.SelectMany(l => l).ToList(), elapsed);
+}
+
+static async Task<HttpStatusCode> SendAsync(HttpClient client, string key, string template)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/incidents")
+    {
+        Content = new StringContent(template.Replace("EVENT_ID", Guid.NewGuid().ToString("N"), StringComparison.Ordinal), Encoding.UTF8, "application/json"),
+    };
+    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+    using var response = await client.SendAsync(request);
+    return response.StatusCode;
+}
+
+static async Task<double> RawCeilingAsync(string connectionString, TimeSpan duration)
+{
+    await using var dataSource = NpgsqlDataSource.Create(connectionString);
+    Guid projectId;
+    await using (var command = dataSource.CreateCommand("SELECT id FROM projects LIMIT 1"))
+    {
+        projectId = (Guid)(await command.ExecuteScalarAsync())!;
+    }
+
+    var trace = NodeTrace();
+    var columns = "(incident_id, project_id, event_id, error_message, error_type, stack_trace, file_path, line_number, column_number, commit_sha, deployment_id, environment, occurred_at, fingerprint, metadata)";
+    var values = string.Join(",", Enumerable.Range(0, 100).Select(i =>
+        $"(${i * 6 + 1}, ${i * 6 + 2}, ${i * 6 + 3}, 'Cannot read properties of undefined (reading ''id'')', 'TypeError', ${i * 6 + 4}, 'src/app/api/checkout/route.ts', 42, 17, '0123456789abcdef0123456789abcdef01234567', 'dpl_bench', 'production', now(), ${i * 6 + 5}, ${i * 6 + 6}::jsonb)"));
+    var sql = $"INSERT INTO incidents {columns} VALUES {values}";
+    long rows = 0;
+    var stopwatch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        while (stopwatch.Elapsed < duration)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            for (var i = 0; i < 100; i++)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = "inc_" + Guid.NewGuid().ToString("N")[..26].ToUpperInvariant() });
+                command.Parameters.Add(new NpgsqlParameter { Value = projectId });
+                command.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
+                command.Parameters.Add(new NpgsqlParameter { Value = trace });
+                command.Parameters.Add(new NpgsqlParameter { Value = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) });
+                command.Parameters.Add(new NpgsqlParameter { Value = "{\"frames\":[]}" });
+            }
+
+            await command.ExecuteNonQueryAsync();
+            Interlocked.Add(ref rows, 100);
+        }
+    }));
+    return rows / stopwatch.Elapsed.TotalSeconds;
+}
+
+static async Task<string> CreateProjectAsync(string connectionString)
+{
+    var key = Faultline.Core.Identifiers.SecretToken.Generate(Faultline.Core.Identifiers.SecretToken.IngestKeyPrefix);
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(
+        """
+        WITH u AS (INSERT INTO users (github_id, github_login) VALUES (1, 'bench') RETURNING id),
+        p AS (INSERT INTO projects (project_id, owner_id, repo_owner, repo_name, repo_full_name, ingest_api_key)
+              SELECT 'proj_benchbenchbe', id, 'bench', 'shop', 'bench/shop', $1 FROM u RETURNING id)
+        INSERT INTO api_key_usage (project_id, key_type, usage_count) SELECT id, 'ingest', 0 FROM p
+        """, connection);
+    command.Parameters.Add(new NpgsqlParameter { Value = key });
+    await command.ExecuteNonQueryAsync();
+    return key;
+}
+
+static Process StartServer(string serverDll, string dataDirectory, out Uri baseAddress)
+{
+    var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+    foreach (var argument in (string[])[serverDll, "--urls", "http://127.0.0.1:0"])
+    {
+        startInfo.ArgumentList.Add(argument);
+    }
+
+    startInfo.Environment["Faultline__DataDirectory"] = dataDirectory;
+    startInfo.Environment["Faultline__Ingest__RateLimitPerSecond"] = "0";
+    startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
+    startInfo.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+    var process = Process.Start(startInfo)!;
+    var listening = new TaskCompletionSource<Uri>();
+    process.OutputDataReceived += (_, e) =>
+    {
+        if (e.Data is { } line && Regex.Match(line, @"Now listening on: (http://[0-9.:]+)") is { Success: true } match)
+        {
+            listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    };
+    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    baseAddress = listening.Task.WaitAsync(TimeSpan.FromSeconds(90)).GetAwaiter().GetResult();
+    return process;
+}
+
+static string IncidentJson()
+{
+    var trace = NodeTrace();
+    return "{\"event_id\":\"EVENT_ID\",\"error_message\":\"Cannot read properties of undefined (reading 'id')\",\"error_type\":\"TypeError\"," +
+        "\"commit_sha\":\"0123456789abcdef0123456789abcdef01234567\",\"deployment_id\":\"dpl_8fJ2kQzX1\",\"environment\":\"production\"," +
+        "\"stack_trace\":" + System.Text.Json.JsonSerializer.Serialize(trace) + "}";
+}
+
+static string NodeTrace() => """
+    TypeError: Cannot read properties of undefined (reading 'id')
+        at getSessionUser (webpack-internal:///(rsc)/./src/lib/auth/session.ts:58:32)
+        at async loadCheckout (webpack-internal:///(rsc)/./src/app/checkout/loader.ts:21:18)
+        at async CheckoutPage (webpack-internal:///(rsc)/./src/app/checkout/page.tsx:14:20)
+        at async Promise.all (index 0)
+        at async renderToHTMLOrFlight (/var/task/node_modules/next/dist/server/app-render/app-render.js:1224:33)
+        at async doRender (/var/task/node_modules/next/dist/server/base-server.js:1420:30)
+        at async cacheEntry.responseCache.get.routeKind (/var/task/node_modules/next/dist/server/base-server.js:1581:28)
+        at async NextNodeServer.renderToResponseWithComponentsImpl (/var/task/node_modules/next/dist/server/base-server.js:1489:28)
+        at async NextNodeServer.renderPageComponent (/var/task/node_modules/next/dist/server/base-server.js:1911:24)
+        at async NextNodeServer.renderToResponseImpl (/var/task/node_modules/next/dist/server/base-server.js:1949:32)
+        at async NextNodeServer.pipeImpl (/var/task/node_modules/next/dist/server/base-server.js:916:25)
+        at async NextNodeServer.handleCatchallRenderRequest (/var/task/node_modules/next/dist/server/next-server.js:272:17)
+        at async NextNodeServer.handleRequestImpl (/var/task/node_modules/next/dist/server/base-server.js:812:17)
+        at async invokeRender (/var/task/node_modules/next/dist/server/lib/router-server.js:174:21)
+        at async handleRequest (/var/task/node_modules/next/dist/server/lib/router-server.js:353:24)
+    """;
+
+static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
+
+int ArgValue(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}

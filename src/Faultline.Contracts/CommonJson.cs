@@ -1,6 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace Faultline.Contracts;
-
-[JsonSerializable(typeof(Problem))]
-public sealed partial class FaultlineJsonContext;

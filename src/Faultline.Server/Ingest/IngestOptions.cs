@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Faultline.Server.Ingest;
+
+/// <summary><c>Faultline:Ingest</c> settings.</summary>
+internal sealed class IngestOptions
+{
+    public const string Section = "Faultline:Ingest";
+
+    /// <summary>Incidents per second per ingest key, per server instance; 0 turns the limit off.</summary>
+    [Range(0, 10_000_000)]
+    public int RateLimitPerSecond { get; set; } = 1000;
+
+    /// <summary>Largest request body as sent; a decompressed body may be <see cref="DecompressionRatio"/> times that.</summary>
+    [Range(1024, 100 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    [Range(1, 100)]
+    public int DecompressionRatio { get; set; } = 10;
+
+    /// <summary>Most incidents written in one group-commit transaction.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>Group-commit transactions in flight at once.</summary>
+    [Range(1, 64)]
+    public int Writers { get; set; } = 2;
+
+    public long MaxDecompressedBytes => (long)MaxBodyBytes * DecompressionRatio;
+}
