@@ -195,6 +195,17 @@ public sealed class CliCommandTests(TestPostgres postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Commands_WithSessionSavedForAnotherServer_NeverSendItAndExit3()
+    {
+        new CredentialStore(cli.CredentialsPath).Save(new StoredCredentials("http://127.0.0.1:9", server.AccessToken, null, DateTimeOffset.UtcNow.AddMinutes(30)));
+
+        var result = await cli.RunAsync("projects", "list", "--server", server.Url);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"Not signed in to {server.Url}", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FaultlineToken_OverridesSavedCredentials()
     {
         new CredentialStore(cli.CredentialsPath).Save(new StoredCredentials(server.Url, "fl_at_wrong", null, DateTimeOffset.UtcNow.AddMinutes(30)));

@@ -217,6 +217,26 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task IncidentGroups_OfIngestedIncidents_GroupByTheirFingerprint()
+    {
+        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var ingest = factory.CreateClient();
+        ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.IngestKey);
+        for (var i = 0; i < 3; i++)
+        {
+            var sent = await ingest.PostAsync("/api/v1/incidents", new StringContent(
+                $$"""{"error_message":"Cannot read properties of undefined (reading 'id')","error_type":"TypeError","stack_trace":"TypeError: x\n    at handler (/var/task/src/checkout.ts:{{10 + i}}:5)","commit_sha":"{{TestIncidents.CommitSha}}"}""",
+                System.Text.Encoding.UTF8, "application/json"), Cancel);
+            Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        }
+
+        var page = await client.GetFromJsonAsync($"/api/v1/repos/{project.RepositoryFullName}/incident-groups", IncidentsJsonContext.Default.IncidentGroupPage, Cancel);
+
+        var group = Assert.Single(page!.Groups);
+        Assert.Equal((3L, "TypeError"), (group.Count, group.ErrorType));
+    }
+
+    [Fact]
     public async Task IncidentGroups_PagedByCursor_ReturnsEveryGroupOnce()
     {
         var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
