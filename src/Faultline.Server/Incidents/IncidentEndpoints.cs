@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Faultline.Contracts;
 using Faultline.Core.Identifiers;
 using Faultline.Server.Auth;
@@ -28,9 +29,22 @@ internal static class IncidentEndpoints
         return group;
     }
 
-    private static async Task<IResult> ListIncidentsAsync(
+    private static Task<IResult> ListIncidentsAsync(
         string owner, string repo, [AsParameters] IncidentFilter filter, CurrentUser user, IncidentQueries queries,
-        HttpContext context, CancellationToken cancellationToken)
+        HttpContext context, CancellationToken cancellationToken) =>
+        ListAsync(context, filter, IncidentsJsonContext.Default.IncidentPage,
+            parameters => queries.ListAsync(user.Id, $"{owner}/{repo}", parameters, cancellationToken));
+
+    private static Task<IResult> ListIncidentGroupsAsync(
+        string owner, string repo, [AsParameters] IncidentFilter filter, CurrentUser user, IncidentQueries queries,
+        HttpContext context, CancellationToken cancellationToken) =>
+        ListAsync(context, filter, IncidentsJsonContext.Default.IncidentGroupPage,
+            parameters => queries.ListGroupsAsync(user.Id, $"{owner}/{repo}", parameters, cancellationToken));
+
+    /// <summary>Both lists: 400 for a bad filter, 404 for a repository that is not the caller's, else the page with an ETag (or 304).</summary>
+    private static async Task<IResult> ListAsync<TPage>(
+        HttpContext context, IncidentFilter filter, JsonTypeInfo<TPage> typeInfo, Func<IncidentListParameters, Task<TPage?>> query)
+        where TPage : class
     {
         var (parameters, errors) = filter.Validate();
         if (parameters is null)
@@ -38,23 +52,8 @@ internal static class IncidentEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return await queries.ListAsync(user.Id, $"{owner}/{repo}", parameters, cancellationToken) is { } page
-            ? EntityTags.JsonWithETag(context, page, IncidentsJsonContext.Default.IncidentPage)
-            : TypedResults.NotFound();
-    }
-
-    private static async Task<IResult> ListIncidentGroupsAsync(
-        string owner, string repo, [AsParameters] IncidentFilter filter, CurrentUser user, IncidentQueries queries,
-        HttpContext context, CancellationToken cancellationToken)
-    {
-        var (parameters, errors) = filter.Validate();
-        if (parameters is null)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        return await queries.ListGroupsAsync(user.Id, $"{owner}/{repo}", parameters, cancellationToken) is { } page
-            ? EntityTags.JsonWithETag(context, page, IncidentsJsonContext.Default.IncidentGroupPage)
+        return await query(parameters) is { } page
+            ? EntityTags.JsonWithETag(context, page, typeInfo)
             : TypedResults.NotFound();
     }
 
