@@ -21,6 +21,12 @@ have_postgres() {
 
 log "Checking test prerequisites"
 have_postgres || { echo "Installing PostgreSQL"; apt_install postgresql; }
+command -v node >/dev/null 2>&1 || { echo "Installing Node.js"; apt_install nodejs npm; }
+# An unchanged @sentry/node reports to a real server in the ingest tests.
+if [ ! -d tests/sentry-node/node_modules/@sentry/node ]; then
+  echo "Installing tests/sentry-node (npm ci)"
+  (cd tests/sentry-node && npm ci --no-audit --no-fund --loglevel=error) || { echo "0 passed, 1 failed"; exit 1; }
+fi
 
 log "Building"
 dotnet build Faultline.slnx -c Debug -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
