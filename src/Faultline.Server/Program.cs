@@ -4,6 +4,7 @@ using Faultline.Server.Auth;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
+using Faultline.Server.Incidents;
 using Faultline.Server.Ingest;
 using Faultline.Server.Monitoring;
 using Faultline.Server.Projects;
@@ -29,6 +30,7 @@ try
     builder.Services.AddIngest();
     builder.AddFaultlineAuth();
     builder.AddProjects();
+    builder.Services.AddIncidents();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
         json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -45,6 +47,7 @@ try
     app.MapSentry();
     app.MapFaultlineAuth();
     app.MapProjects();
+    app.MapIncidents();
 
     await app.RunAsync();
     return 0;
