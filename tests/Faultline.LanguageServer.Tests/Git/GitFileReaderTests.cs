@@ -1,5 +1,7 @@
 using Faultline.Client.Git;
 
+using Faultline.LanguageServer.Tests.Infrastructure;
+
 namespace Faultline.LanguageServer.Tests.Git;
 
 public sealed class GitFileReaderTests : IDisposable

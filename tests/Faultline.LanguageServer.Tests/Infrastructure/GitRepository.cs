@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Faultline.LanguageServer.Tests;
+namespace Faultline.LanguageServer.Tests.Infrastructure;
 
 /// <summary>A real git repository in a temporary folder, with an <c>origin</c> remote on GitHub.</summary>
 internal sealed class GitRepository : IDisposable
