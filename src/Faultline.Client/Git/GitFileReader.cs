@@ -69,7 +69,18 @@ public sealed class GitFileReader : IAsyncDisposable
     /// <summary>Runs git in <paramref name="directory"/> and returns its standard output, or <see langword="null"/> when it fails.</summary>
     public static async Task<string?> RunGitAsync(string directory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(CreateStartInfo(directory, arguments));
+        Process? started;
+        try
+        {
+            started = Process.Start(CreateStartInfo(directory, arguments));
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // git is missing, or the folder was deleted under us.
+            return null;
+        }
+
+        using var process = started;
         if (process is null)
         {
             return null;
@@ -252,7 +263,7 @@ public sealed class GitFileReader : IAsyncDisposable
             {
                 return await ReadObjectLockedAsync(objectName, cancellationToken);
             }
-            catch (Exception exception) when (exception is IOException or InvalidOperationException or FormatException)
+            catch (Exception exception) when (exception is IOException or InvalidOperationException or FormatException or System.ComponentModel.Win32Exception)
             {
                 // The process died or answered out of step: start a new one next time.
                 batch?.Dispose();

@@ -318,9 +318,14 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
             {
                 remap = await WaitAsync(repository, delay, cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                Log.UnexpectedError(logger, "watching HEAD", exception);
+                remap = true;
             }
         }
     }

@@ -75,6 +75,10 @@ internal sealed class WorkspaceRepository(string folder, string root, GitFileRea
             {
                 // Stopping.
             }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The loop logs its own failures; stopping must not fail because of one.
+            }
         }
 
         Lifetime.Dispose();
