@@ -33,15 +33,22 @@ public class HotPathBenchmarks
     private IncidentLocation location = null!;
 
     /// <summary>Node: the trace above; the others come from the test corpus.</summary>
-    [Params("node-next", "efcore-dbupdate-inner-npgsql-only", "django-view-keyerror", "spring-bean-creation-caused-by")]
-    public string Trace { get; set; } = "node-next";
+    [Params("node", "dotnet", "python", "java")]
+    public string Trace { get; set; } = "node";
 
     [GlobalSetup]
     public void Setup()
     {
-        var (text, mappings) = Trace == "node-next"
+        var corpusName = Trace switch
+        {
+            "dotnet" => "efcore-dbupdate-inner-npgsql-only",
+            "python" => "django-view-keyerror",
+            "java" => "spring-bean-creation-caused-by",
+            _ => null,
+        };
+        var (text, mappings) = corpusName is null
             ? (NodeTrace, (IReadOnlyList<CodeMapping>)[])
-            : (TraceCorpus.Get(Trace).Trace, TraceCorpus.Get(Trace).CodeMappings);
+            : (TraceCorpus.Get(corpusName).Trace, TraceCorpus.Get(corpusName).CodeMappings);
         request = new LocateRequest(null, null, text, null, null, null, null, mappings);
         location = IncidentLocator.Locate(request);
     }
