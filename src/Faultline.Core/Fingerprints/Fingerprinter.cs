@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -36,11 +38,22 @@ public static partial class Fingerprinter
         string? errorType, string? errorMessage, IReadOnlyList<StackFrame> frames, IReadOnlyList<string>? sdkFingerprint)
     {
         var parts = new List<string> { "v1" };
-        var custom = sdkFingerprint?.Where(entry => !string.IsNullOrWhiteSpace(entry)).Take(MaxSdkEntries).ToList();
-        if (custom is { Count: > 0 })
+        var used = 0;
+        if (sdkFingerprint is not null)
         {
-            foreach (var entry in custom)
+            foreach (var entry in sdkFingerprint)
             {
+                if (used == MaxSdkEntries)
+                {
+                    break;
+                }
+
+                if (string.IsNullOrWhiteSpace(entry))
+                {
+                    continue;
+                }
+
+                used++;
                 if (IsDefaultPlaceholder(entry))
                 {
                     parts.AddRange(DefaultInputs(errorType, errorMessage, frames));
@@ -51,7 +64,8 @@ public static partial class Fingerprinter
                 }
             }
         }
-        else
+
+        if (used == 0)
         {
             parts.AddRange(DefaultInputs(errorType, errorMessage, frames));
         }
@@ -170,17 +184,37 @@ public static partial class Fingerprinter
 
     private static string Cut(string value, int length) => value.Length > length ? value[..length] : value;
 
+    /// <summary>SHA-256 of <c>length:part\n</c> for each part, UTF-8 encoded into one pooled buffer.</summary>
     private static string Hash(List<string> parts)
     {
-        var builder = new StringBuilder();
+        var size = 0;
         foreach (var part in parts)
         {
-            builder.Append(part.Length).Append(':').Append(part).Append('\n');
+            size += 10 + 1 + Encoding.UTF8.GetMaxByteCount(part.Length) + 1;
         }
 
-        // Lone surrogates become U+FFFD, so any string hashes.
-        var bytes = Encoding.UTF8.GetBytes(builder.ToString());
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var written = 0;
+            foreach (var part in parts)
+            {
+                part.Length.TryFormat(buffer.AsSpan(written), out var digits, default, CultureInfo.InvariantCulture);
+                written += digits;
+                buffer[written++] = (byte)':';
+                // Lone surrogates become U+FFFD, so any string hashes.
+                written += Encoding.UTF8.GetBytes(part, buffer.AsSpan(written));
+                buffer[written++] = (byte)'\n';
+            }
+
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, written), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     [GeneratedRegex(@"^\s*\{\{\s*default\s*\}\}\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Faultline.Core.StackTraces;
@@ -22,6 +23,10 @@ internal static partial class InAppClassifier
         "/_next/static/chunks/framework-", "/_next/static/chunks/webpack-", "/_next/static/chunks/polyfills-",
         "/_next/static/chunks/main-",
     ];
+
+    /// <summary><see cref="NotInAppPathFragments"/> searched in one pass.</summary>
+    private static readonly SearchValues<string> NotInAppPathFragmentValues =
+        SearchValues.Create(NotInAppPathFragments, StringComparison.OrdinalIgnoreCase);
 
     private static readonly string[] NotInAppPathPrefixes =
     [
@@ -57,12 +62,9 @@ internal static partial class InAppClassifier
         {
             var path = file.Length > StackTraceLimits.MaxPathChars ? file[..StackTraceLimits.MaxPathChars] : file;
             path = path.Replace('\\', '/');
-            foreach (var fragment in NotInAppPathFragments)
+            if (path.AsSpan().ContainsAny(NotInAppPathFragmentValues))
             {
-                if (path.Contains(fragment, StringComparison.OrdinalIgnoreCase))
-                {
-                    return false;
-                }
+                return false;
             }
 
             foreach (var prefix in NotInAppPathPrefixes)
@@ -73,14 +75,16 @@ internal static partial class InAppClassifier
                 }
             }
 
-            if (PythonStandardLibrary().IsMatch(path) || RubyStandardLibrary().IsMatch(path))
+            // Both patterns start with /lib/.
+            if (path.Contains("/lib/", StringComparison.OrdinalIgnoreCase)
+                && (PythonStandardLibrary().IsMatch(path) || RubyStandardLibrary().IsMatch(path)))
             {
                 return false;
             }
         }
 
-        var name = QualifiedName(module ?? function);
-        if (name is not null)
+        var name = QualifiedNameSpan(module ?? function);
+        if (!name.IsEmpty)
         {
             if (StartsWithAny(name, DotNetFrameworkPrefixes) || StartsWithAny(name, JvmFrameworkPrefixes)
                 || name.StartsWith("runtime.", StringComparison.Ordinal))
@@ -99,13 +103,20 @@ internal static partial class InAppClassifier
     /// </summary>
     internal static string? QualifiedName(string? function)
     {
+        var name = QualifiedNameSpan(function);
+        return name.IsEmpty ? null : name.Length == function!.Length ? function : name.ToString();
+    }
+
+    /// <summary><see cref="QualifiedName"/> as a slice of <paramref name="function"/> (empty for <c>null</c>).</summary>
+    private static ReadOnlySpan<char> QualifiedNameSpan(string? function)
+    {
         if (string.IsNullOrWhiteSpace(function))
         {
-            return null;
+            return default;
         }
 
-        var text = function.Length > StackTraceLimits.MaxPathChars ? function[..StackTraceLimits.MaxPathChars] : function;
-        var parenthesis = text.IndexOf('(', StringComparison.Ordinal);
+        var text = function.AsSpan(0, Math.Min(function.Length, StackTraceLimits.MaxPathChars));
+        var parenthesis = text.IndexOf('(');
         if (parenthesis > 0)
         {
             text = text[..parenthesis];
@@ -124,10 +135,10 @@ internal static partial class InAppClassifier
             text = text[(slash + 1)..];
         }
 
-        return text.Length == 0 ? null : text;
+        return text;
     }
 
-    private static bool StartsWithAny(string value, string[] prefixes)
+    private static bool StartsWithAny(ReadOnlySpan<char> value, string[] prefixes)
     {
         foreach (var prefix in prefixes)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -51,6 +52,15 @@ public static partial class RepositoryPaths
     /// <summary>Well-known source folders for the last-resort heuristic, matched as whole path segments.</summary>
     internal static readonly string[] SourceFolders =
         ["src", "app", "lib", "pages", "apps", "packages", "services", "cmd", "internal", "pkg"];
+
+    private static readonly string[] BundleFolders = ["/.next/", "/_next/"];
+
+    /// <summary>What <see cref="Clean"/> changes: control characters (<see cref="char.IsControl(char)"/>) and <c>\</c>.</summary>
+    private static readonly SearchValues<char> ControlOrBackslash = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
+        "\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F" +
+        "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F\\");
 
     /// <summary>The repository-relative path, or <c>null</c> when the path cannot be mapped.</summary>
     public static string? ToRepositoryPath(string path, IReadOnlyList<CodeMapping> mappings) =>
@@ -112,12 +122,12 @@ public static partial class RepositoryPaths
             }
         }
 
-        if (GoPathRoot().Match(absolute) is { Success: true } goPath)
+        if (absolute.Contains("/src/", StringComparison.Ordinal) && GoPathRoot().Match(absolute) is { Success: true } goPath)
         {
             return Finish(absolute[(goPath.Index + goPath.Length)..]);
         }
 
-        foreach (var bundleFolder in (string[])["/.next/", "/_next/"])
+        foreach (var bundleFolder in BundleFolders)
         {
             var bundle = absolute.IndexOf(bundleFolder, StringComparison.Ordinal);
             if (bundle >= 0)
@@ -173,7 +183,13 @@ public static partial class RepositoryPaths
 
     private static string StripUrlPrefix(string text)
     {
-        if (WebpackPrefix().Match(text) is { Success: true } webpack)
+        // The patterns below start with w, a, f and h (in either case); most paths start with / or a letter else.
+        if (text[0] is not ('w' or 'W' or 'a' or 'A' or 'f' or 'F' or 'h' or 'H'))
+        {
+            return text;
+        }
+
+        if (text[0] is 'w' or 'W' && WebpackPrefix().Match(text) is { Success: true } webpack)
         {
             return text[webpack.Length..];
         }
@@ -190,7 +206,7 @@ public static partial class RepositoryPaths
             return rest.Length > 3 && rest[0] == '/' && char.IsAsciiLetter(rest[1]) && rest[2] == ':' ? rest[1..] : rest;
         }
 
-        if (HttpPrefix().Match(text) is { Success: true } http)
+        if (text[0] is 'h' or 'H' && HttpPrefix().Match(text) is { Success: true } http)
         {
             return StripQuery(text[http.Length..]);
         }
@@ -285,6 +301,12 @@ public static partial class RepositoryPaths
     /// <summary>Trim, drop control characters, <c>\</c> → <c>/</c>.</summary>
     private static string Clean(string path)
     {
+        var span = path.AsSpan();
+        if (!span.ContainsAny(ControlOrBackslash) && span.Length == span.Trim().Length)
+        {
+            return path; // nothing to change
+        }
+
         var builder = new StringBuilder(path.Length);
         foreach (var character in path.AsSpan().Trim())
         {
@@ -302,6 +324,11 @@ public static partial class RepositoryPaths
     /// <summary>Collapse <c>//</c>, drop <c>.</c> segments and leading <c>..</c> segments, resolve inner <c>..</c>.</summary>
     private static string CleanRelative(string relative)
     {
+        if (IsClean(relative))
+        {
+            return relative;
+        }
+
         var segments = new List<string>();
         foreach (var segment in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -324,6 +351,26 @@ public static partial class RepositoryPaths
         }
 
         return string.Join('/', segments);
+    }
+
+    /// <summary>Whether <see cref="CleanRelative"/> would return the path unchanged: no empty, <c>.</c> or <c>..</c> segment.</summary>
+    private static bool IsClean(ReadOnlySpan<char> relative)
+    {
+        if (relative.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var range in relative.Split('/'))
+        {
+            var segment = relative[range];
+            if (segment.IsEmpty || segment is "." or "..")
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary><c>webpack-internal:///(rsc)/./</c>, <c>webpack-internal:///./</c>, <c>webpack:///./</c>,

@@ -53,6 +53,11 @@ public static partial class StackTraceParser
     /// <summary>The first segment (segments come in preference order) that has an in-app frame, else the first.</summary>
     private static TraceSegment? Choose(IReadOnlyList<TraceSegment> segments)
     {
+        if (segments.Count == 1)
+        {
+            return segments[0]; // the first either way: no need to classify its frames
+        }
+
         foreach (var segment in segments)
         {
             foreach (var frame in segment.Frames)
@@ -102,6 +107,14 @@ public static partial class StackTraceParser
         return lines;
     }
 
+    /// <summary>Whether the line is <c>^\s*at </c>: a V8, .NET or JVM frame can only look like that.</summary>
+    internal static bool StartsWithAt(ReadOnlySpan<char> line) =>
+        line.TrimStart().StartsWith("at ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Scores every line for each runtime. The first check that matches a line wins; each <c>IsFrame</c>-like
+    /// check starts with a cheap test of the literal text its pattern needs, so most lines never reach a regex.
+    /// </summary>
     internal static StackTraceRuntime Detect(List<string> lines)
     {
         int javaScript = 0, dotNet = 0, python = 0, go = 0, ruby = 0, java = 0;

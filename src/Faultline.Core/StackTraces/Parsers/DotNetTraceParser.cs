@@ -15,9 +15,11 @@ internal static partial class DotNetTraceParser
     public static bool IsSeparator(string line) =>
         line.AsSpan().TrimStart().StartsWith("--- End of ", StringComparison.Ordinal);
 
-    public static bool IsFrameWithFile(string line) => Frame().Match(line) is { Success: true } match && match.Groups["file"].Success;
+    public static bool IsFrameWithFile(string line) =>
+        line.Contains(":line ", StringComparison.Ordinal) && StackTraceParser.StartsWithAt(line)
+        && Frame().Match(line) is { Success: true } match && match.Groups["file"].Success;
 
-    public static bool IsFrame(string line) => Frame().IsMatch(line);
+    public static bool IsFrame(string line) => StackTraceParser.StartsWithAt(line) && Frame().IsMatch(line);
 
     public static List<TraceSegment> Parse(List<string> lines)
     {
@@ -32,7 +34,7 @@ internal static partial class DotNetTraceParser
                 continue;
             }
 
-            if (Frame().Match(line) is not { Success: true } match)
+            if (!StackTraceParser.StartsWithAt(line) || Frame().Match(line) is not { Success: true } match)
             {
                 continue;
             }

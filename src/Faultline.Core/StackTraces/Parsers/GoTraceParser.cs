@@ -10,9 +10,40 @@ namespace Faultline.Core.StackTraces.Parsers;
 /// </summary>
 internal static partial class GoTraceParser
 {
-    public static bool IsGoroutineHeader(string line) => Goroutine().IsMatch(line);
+    public static bool IsGoroutineHeader(string line) =>
+        line.StartsWith("goroutine ", StringComparison.Ordinal) && Goroutine().IsMatch(line);
 
-    public static bool IsFileLine(string line) => FileLine().IsMatch(line);
+    public static bool IsFileLine(string line) => MayBeFileLine(line) && FileLine().IsMatch(line);
+
+    /// <summary>
+    /// What <see cref="FileLine"/> needs: an indented line with <c>:</c> and a digit after it, ending (before
+    /// trailing whitespace) in a digit or hex digit (<c>:42</c>, <c>+0x1d</c>, <c>pc=0x434cfd</c>).
+    /// </summary>
+    private static bool MayBeFileLine(string line)
+    {
+        if (line.Length == 0 || !char.IsWhiteSpace(line[0]))
+        {
+            return false;
+        }
+
+        var trimmed = line.AsSpan().TrimEnd();
+        if (trimmed.IsEmpty || !(char.IsDigit(trimmed[^1]) || char.IsAsciiHexDigit(trimmed[^1])))
+        {
+            return false;
+        }
+
+        for (var colon = trimmed.IndexOf(':'); colon >= 0; colon = trimmed.IndexOf(':'))
+        {
+            if (colon + 1 < trimmed.Length && char.IsDigit(trimmed[colon + 1]))
+            {
+                return true;
+            }
+
+            trimmed = trimmed[(colon + 1)..];
+        }
+
+        return false;
+    }
 
     public static List<TraceSegment> Parse(List<string> lines)
     {
@@ -28,7 +59,7 @@ internal static partial class GoTraceParser
 
         for (var index = 0; index < lines.Count; index++)
         {
-            if (Goroutine().IsMatch(lines[index]))
+            if (IsGoroutineHeader(lines[index]))
             {
                 start = index + 1;
                 break;
@@ -40,12 +71,12 @@ internal static partial class GoTraceParser
         for (var index = start; index < lines.Count; index++)
         {
             var line = lines[index];
-            if (newestFirst.Count > 0 && Goroutine().IsMatch(line))
+            if (newestFirst.Count > 0 && IsGoroutineHeader(line))
             {
                 break; // the next goroutine's stack
             }
 
-            if (FileLine().Match(line) is { Success: true } file)
+            if (MayBeFileLine(line) && FileLine().Match(line) is { Success: true } file)
             {
                 newestFirst.Add(new StackFrame(
                     file.Groups["file"].Value,

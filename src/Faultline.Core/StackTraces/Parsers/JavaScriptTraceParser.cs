@@ -10,14 +10,13 @@ internal static partial class JavaScriptTraceParser
 {
     public static bool IsFrame(string line)
     {
-        if (V8Frame().Match(line) is { Success: true } match)
+        if (TryMatchV8(line, out _, out _, out var location))
         {
-            var location = match.Groups["location"].Value;
             return TrySplitLocation(location, out _, out _, out _) || location is "native" or "<anonymous>"
                 || location.StartsWith("index ", StringComparison.Ordinal);
         }
 
-        return BrowserFrame().IsMatch(line);
+        return line.Contains('@', StringComparison.Ordinal) && BrowserFrame().IsMatch(line);
     }
 
     public static List<TraceSegment> Parse(List<string> lines)
@@ -55,55 +54,92 @@ internal static partial class JavaScriptTraceParser
     private static bool TryParseFrame(string line, out StackFrame frame)
     {
         frame = null!;
-        string? function;
-        string location;
-        if (V8Frame().Match(line) is { Success: true } v8)
+        if (TryMatchV8(line, out var hasFunction, out var function, out var location))
         {
-            function = v8.Groups["function"].Success ? v8.Groups["function"].Value : null;
-            location = v8.Groups["location"].Value.Trim();
-            if (function is null && location.StartsWith("async ", StringComparison.Ordinal))
+            location = location.Trim();
+            if (!hasFunction && location.StartsWith("async ", StringComparison.Ordinal))
             {
                 location = location["async ".Length..];
             }
         }
-        else if (BrowserFrame().Match(line) is { Success: true } browser)
+        else if (line.Contains('@', StringComparison.Ordinal) && BrowserFrame().Match(line) is { Success: true } browser)
         {
-            function = browser.Groups["function"].Value;
-            location = browser.Groups["location"].Value;
+            hasFunction = true;
+            function = browser.Groups["function"].ValueSpan;
+            location = browser.Groups["location"].ValueSpan;
         }
         else
         {
             return false;
         }
 
-        if (location.StartsWith("eval at ", StringComparison.Ordinal) && EvalOrigin().Match(location) is { Success: true } origin)
+        if (location.StartsWith("eval at ", StringComparison.Ordinal)
+            && EvalOrigin().Match(location.ToString()) is { Success: true } origin)
         {
-            location = origin.Groups["location"].Value;
+            location = origin.Groups["location"].ValueSpan;
         }
 
-        if (function is not null && function.StartsWith("async ", StringComparison.Ordinal))
+        if (function.StartsWith("async ", StringComparison.Ordinal))
         {
             function = function["async ".Length..];
         }
 
-        function = string.IsNullOrWhiteSpace(function) ? null : function.Trim();
+        var functionName = !hasFunction || function.IsWhiteSpace() ? null : function.Trim().ToString();
         if (TrySplitLocation(location, out var file, out var lineNumber, out var column))
         {
-            frame = new StackFrame(file, lineNumber, column, function);
+            frame = new StackFrame(file.ToString(), lineNumber, column, functionName);
             return true;
         }
 
         if (location is "native" or "<anonymous>" || location.StartsWith("index ", StringComparison.Ordinal))
         {
-            frame = new StackFrame(location == "<anonymous>" ? location : null, null, null, function);
+            frame = new StackFrame(location is "<anonymous>" ? "<anonymous>" : null, null, null, functionName);
             return true;
         }
 
         return false;
     }
 
+    /// <summary>
+    /// <c>^\s*at (?:(?&lt;function&gt;[^()]*) \((?&lt;location&gt;.*)\)|(?&lt;location&gt;\S.*))$</c> without a regex:
+    /// this runs on every line of every trace. The function is the text before the first parenthesis when that
+    /// is <c>" ("</c> and the line ends with <c>)</c>; else the whole rest is the location. Lines never contain
+    /// <c>\n</c> (<see cref="StackTraceParser.ReadLines"/> splits on it), so <c>.</c> and <c>$</c> need no care.
+    /// </summary>
+    internal static bool TryMatchV8(
+        ReadOnlySpan<char> line, out bool hasFunction, out ReadOnlySpan<char> function, out ReadOnlySpan<char> location)
+    {
+        hasFunction = false;
+        function = default;
+        location = default;
+        var trimmed = line.TrimStart();
+        if (!trimmed.StartsWith("at ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = trimmed["at ".Length..];
+        var parenthesis = rest.IndexOfAny('(', ')');
+        if (parenthesis >= 1 && rest[parenthesis] == '(' && rest[parenthesis - 1] == ' '
+            && rest.Length - 1 > parenthesis && rest[^1] == ')')
+        {
+            hasFunction = true;
+            function = rest[..(parenthesis - 1)];
+            location = rest[(parenthesis + 1)..^1];
+            return true;
+        }
+
+        if (rest.IsEmpty || char.IsWhiteSpace(rest[0]))
+        {
+            return false;
+        }
+
+        location = rest;
+        return true;
+    }
+
     /// <summary><c>file:line:column</c> or <c>file:line</c>, read from the end (the file may contain <c>:</c>).</summary>
-    internal static bool TrySplitLocation(string location, out string file, out int? line, out int? column)
+    internal static bool TrySplitLocation(ReadOnlySpan<char> location, out ReadOnlySpan<char> file, out int? line, out int? column)
     {
         file = location;
         line = null;
@@ -114,7 +150,7 @@ internal static partial class JavaScriptTraceParser
             return false;
         }
 
-        var before = location.LastIndexOf(':', last - 1);
+        var before = location[..last].LastIndexOf(':');
         if (before > 0 && ParseNumber(location[(before + 1)..last]) is { } lineNumber)
         {
             file = location[..before];
@@ -127,18 +163,14 @@ internal static partial class JavaScriptTraceParser
             line = lastNumber;
         }
 
-        return file.Trim().Length > 0;
+        return !file.IsWhiteSpace();
     }
 
-    internal static int? ParseNumber(string digits) =>
+    internal static int? ParseNumber(ReadOnlySpan<char> digits) =>
         digits.Length is 0 or > 9 ? null :
         int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0
             ? value
             : null;
-
-    [GeneratedRegex(@"^\s*at (?:(?<function>[^()]*) \((?<location>.*)\)|(?<location>\S.*))$",
-        RegexOptions.CultureInvariant)]
-    private static partial Regex V8Frame();
 
     [GeneratedRegex(@"^\s*(?<function>[^@\s]*)@(?<location>\S+:\d+:\d+)\s*$",
         RegexOptions.CultureInvariant)]

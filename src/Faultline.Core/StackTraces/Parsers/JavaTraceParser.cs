@@ -13,7 +13,8 @@ namespace Faultline.Core.StackTraces.Parsers;
 internal static partial class JavaTraceParser
 {
     public static bool IsFrame(string line) =>
-        Frame().Match(line) is { Success: true } match && Location().IsMatch(match.Groups["location"].Value);
+        StackTraceParser.StartsWithAt(line)
+        && Frame().Match(line) is { Success: true } match && Location().IsMatch(match.Groups["location"].ValueSpan);
 
     public static List<TraceSegment> Parse(List<string> lines)
     {
@@ -46,7 +47,7 @@ internal static partial class JavaTraceParser
                 continue;
             }
 
-            if (suppressed || Frame().Match(line) is not { Success: true } match
+            if (suppressed || !StackTraceParser.StartsWithAt(line) || Frame().Match(line) is not { Success: true } match
                 || Location().Match(match.Groups["location"].Value) is not { Success: true } location)
             {
                 continue;

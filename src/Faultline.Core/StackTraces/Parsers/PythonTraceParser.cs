@@ -11,7 +11,10 @@ internal static partial class PythonTraceParser
 {
     private const string TracebackMarker = "Traceback (most recent call last)";
 
-    public static bool IsFrame(string line) => Frame().IsMatch(line);
+    public static bool IsFrame(string line) => MayBeFrame(line) && Frame().IsMatch(line);
+
+    /// <summary>A frame is <c>^\s*File "</c>.</summary>
+    private static bool MayBeFrame(string line) => line.AsSpan().TrimStart().StartsWith("File \"", StringComparison.Ordinal);
 
     public static List<TraceSegment> Parse(List<string> lines)
     {
@@ -29,7 +32,7 @@ internal static partial class PythonTraceParser
                 continue;
             }
 
-            if (Frame().Match(line) is { Success: true } frame)
+            if (MayBeFrame(line) && Frame().Match(line) is { Success: true } frame)
             {
                 if (current is null || afterFrames)
                 {

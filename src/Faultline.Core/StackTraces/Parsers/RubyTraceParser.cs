@@ -9,7 +9,10 @@ namespace Faultline.Core.StackTraces.Parsers;
 /// </summary>
 internal static partial class RubyTraceParser
 {
-    public static bool IsFrame(string line) => Frame().IsMatch(line);
+    public static bool IsFrame(string line) => MayBeFrame(line) && Frame().IsMatch(line);
+
+    /// <summary>A frame has <c>:line:in '</c>, so it contains <c>:in </c>.</summary>
+    private static bool MayBeFrame(string line) => line.Contains(":in ", StringComparison.Ordinal);
 
     public static List<TraceSegment> Parse(List<string> lines)
     {
@@ -18,7 +21,7 @@ internal static partial class RubyTraceParser
         var firstFrame = -1;
         for (var index = 0; index < lines.Count; index++)
         {
-            if (Frame().Match(lines[index]) is not { Success: true } match)
+            if (!MayBeFrame(lines[index]) || Frame().Match(lines[index]) is not { Success: true } match)
             {
                 continue;
             }
