@@ -3,6 +3,7 @@ using Faultline.Contracts;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
+using Faultline.Server.Incidents;
 using Faultline.Server.Ingest;
 using Faultline.Server.Monitoring;
 
@@ -24,6 +25,7 @@ try
     builder.Services.AddSingleton<FaultlineMetrics>();
     builder.Services.AddFaultlineProblemDetails();
     builder.Services.AddIngest();
+    builder.Services.AddIncidents();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
         json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -36,6 +38,7 @@ try
     app.MapHealth();
     app.MapIngest();
     app.MapSentry();
+    app.MapIncidents();
 
     await app.RunAsync();
     return 0;
