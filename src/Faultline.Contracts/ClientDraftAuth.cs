@@ -6,27 +6,17 @@ namespace Faultline.Contracts;
 // Drafts of the authentication and project records (API.md "Authentication" and "Projects") that
 // the client needs before the identity and projects work lands. Field names are exactly API.md's;
 // when Auth*.cs / Projects*.cs arrive, the duplicates here are to be reconciled and removed.
-
-/// <summary><c>GET /api/v1/auth/config</c>.</summary>
-public sealed record AuthConfig(string Mode, string? GithubWebUrl);
+// (Merged with identity in the dashboard branch: AuthConfig, DevicePollRequest, RefreshRequest,
+// CreateProjectRequest and ProjectList now come from AuthJson.cs / ProjectsJson.cs.)
 
 /// <summary><c>POST /api/v1/auth/device/start</c>.</summary>
 public sealed record DeviceAuthorization(string DeviceCode, string UserCode, string VerificationUri, int ExpiresIn, int Interval);
-
-/// <summary>Body of <c>POST /api/v1/auth/device/poll</c>.</summary>
-public sealed record DevicePollRequest(string DeviceCode);
-
-/// <summary>Body of <c>POST /api/v1/auth/refresh</c>.</summary>
-public sealed record RefreshRequest(string RefreshToken);
 
 /// <summary>A token pair from device poll, local sign-in or refresh.</summary>
 public sealed record TokenPair(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn);
 
 /// <summary><c>GET /api/v1/me</c>.</summary>
 public sealed record UserProfile(string GithubLogin, string? GithubEmail, string? AvatarUrl);
-
-/// <summary>Body of <c>POST /api/v1/projects</c>.</summary>
-public sealed record CreateProjectRequest(string RepoFullName);
 
 /// <summary>A project; <see cref="IngestApiKey"/> and <see cref="Dsn"/> are present when the caller may see them.</summary>
 public sealed record ProjectInfo(
@@ -39,9 +29,6 @@ public sealed record ProjectInfo(
     string? IngestApiKey,
     string? Dsn,
     [property: JsonConverter(typeof(UtcTimestampConverter))] DateTimeOffset? CreatedAt);
-
-/// <summary><c>GET /api/v1/projects</c>.</summary>
-public sealed record ProjectList(IReadOnlyList<ProjectInfo> Projects);
 
 /// <summary>
 /// Source-generated JSON for what only clients need (the drafts above and the saved credentials),

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Faultline.Contracts;
+using Faultline.Server.Auth;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
 using Faultline.Server.Incidents;
 using Faultline.Server.Ingest;
 using Faultline.Server.Monitoring;
+using Faultline.Server.Projects;
 
 using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
 var startupLogger = startupLoggers.CreateLogger("Faultline");
@@ -24,6 +26,8 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<FaultlineMetrics>();
     builder.Services.AddFaultlineProblemDetails();
+    builder.AddFaultlineAuth();
+    builder.AddProjects();
     builder.Services.AddIngest();
     builder.Services.AddIncidents();
     builder.Services.ConfigureHttpJsonOptions(json =>
@@ -35,15 +39,18 @@ try
     await using var app = builder.Build();
     app.UseFaultlineErrors();
     app.UseCors();
+    app.UseFaultlineAuth();
     app.MapHealth();
     app.MapIngest();
     app.MapSentry();
+    app.MapFaultlineAuth();
+    app.MapProjects();
     app.MapIncidents();
 
     await app.RunAsync();
     return 0;
 }
-catch (Exception exception) when (exception is EmbeddedPostgresException or MigrationException)
+catch (Exception exception) when (exception is EmbeddedPostgresException or MigrationException or LocalModeException)
 {
     await Console.Error.WriteLineAsync($"faultline-server: {exception.Message}");
     return 1;

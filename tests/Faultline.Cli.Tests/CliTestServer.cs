@@ -88,7 +88,7 @@ internal sealed class CliTestServer(string database, Guid userId) : FaultlineFac
                     var projects = await connection.QueryAsync<(string, int, string, string, string, string, DateTime)>(
                         "SELECT project_id, project_number, repo_full_name, repo_owner, repo_name, platform, created_at FROM projects WHERE owner_id = @UserId ORDER BY created_at",
                         new { server.UserId });
-                    return Results.Json(new ProjectList([.. projects.Select(p => new ProjectInfo(p.Item1, p.Item2, p.Item3, p.Item4, p.Item5, p.Item6, null, null, new DateTimeOffset(p.Item7)))]), json.ProjectList);
+                    return Results.Json(new ProjectList([.. projects.Select(p => new ProjectResponse(p.Item1, p.Item2, p.Item3, p.Item4, p.Item5, p.Item6, "", "", p.Item7))]), json.ProjectList);
                 }).RequireAuthorization("user");
                 endpoints.MapPost("/api/v1/projects", async (HttpRequest request) =>
                 {
