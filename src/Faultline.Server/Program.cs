@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Faultline.Contracts;
 using Faultline.Server.Auth;
+using Faultline.Server.Dashboard;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
@@ -30,6 +31,7 @@ try
     builder.AddProjects();
     builder.Services.AddIngest();
     builder.Services.AddIncidents();
+    builder.Services.AddDashboard();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
         json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -46,6 +48,7 @@ try
     app.MapFaultlineAuth();
     app.MapProjects();
     app.MapIncidents();
+    app.MapDashboard();
 
     await app.RunAsync();
     return 0;
