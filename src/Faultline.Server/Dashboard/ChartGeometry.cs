@@ -35,6 +35,12 @@ internal sealed class ChartGeometry
 
     public double Width => Left + (Hourly.Counts.Count * BarStep) + 8;
 
+    /// <summary>Grid lines at 0 and the top, and halfway when that is a whole number.</summary>
+    public IEnumerable<double> GridFractions() => Scale % 2 == 0 ? [0.0, 0.5, 1.0] : [0.0, 1.0];
+
+    /// <summary>A day's label (about 40 units wide) fits before the right edge.</summary>
+    public bool HasRoomForLabel(int index) => X(index) + 40 <= Width;
+
     public double Height => Top + PlotHeight + Bottom;
 
     public double Baseline => Top + PlotHeight;
@@ -53,7 +59,7 @@ internal sealed class ChartGeometry
 
     public string Summary() => PeakIndex < 0
         ? "No incidents in the last 7 days."
-        : $"{Display.Count(Total)} incidents in the last 7 days; the busiest hour was {Display.Time(HourAt(PeakIndex))} with {Display.Count(Hourly.Counts[PeakIndex])}.";
+        : $"{Display.Count(Total, "incident")} in the last 7 days; the busiest hour was {Display.Time(HourAt(PeakIndex))} with {Display.Count(Hourly.Counts[PeakIndex])}.";
 
     internal static long NiceCeiling(long value)
     {

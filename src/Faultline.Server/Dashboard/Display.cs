@@ -28,6 +28,9 @@ internal static class Display
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>"1 incident", "3 incidents".</summary>
+    public static string Count(long value, string noun) => $"{Count(value)} {noun}{(value == 1 ? "" : "s")}";
+
     public static string ShortSha(string sha) => sha.Length > 7 ? sha[..7] : sha;
 
     /// <summary>A commit that names no real commit (the dashboard's test incident): shown, never linked.</summary>
