@@ -198,21 +198,18 @@ public sealed class IsolationTests(TestPostgres postgres)
     }
 
     private static string Path(RoutePattern pattern, Dictionary<string, (string Victim, string Nonexistent)> values, bool nonexistent) =>
+        Render(pattern, parameter => Uri.EscapeDataString(nonexistent ? values[Normalize(parameter.Name)].Nonexistent : values[Normalize(parameter.Name)].Victim));
+
+    /// <summary>"GET /api/v1/projects/{projectid}": parameter names normalized, constraints and trailing slash dropped.</summary>
+    private static string Key(string method, RoutePattern pattern) =>
+        method + " " + Render(pattern, parameter => "{" + Normalize(parameter.Name) + "}");
+
+    private static string Render(RoutePattern pattern, Func<RoutePatternParameterPart, string> parameter) =>
         "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
         {
             RoutePatternLiteralPart literal => literal.Content,
             RoutePatternSeparatorPart separator => separator.Content,
-            RoutePatternParameterPart parameter => Uri.EscapeDataString(nonexistent ? values[Normalize(parameter.Name)].Nonexistent : values[Normalize(parameter.Name)].Victim),
-            _ => string.Empty,
-        }))));
-
-    /// <summary>"GET /api/v1/projects/{projectid}": parameter names normalized, constraints and trailing slash dropped.</summary>
-    private static string Key(string method, RoutePattern pattern) =>
-        method + " /" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            RoutePatternLiteralPart literal => literal.Content,
-            RoutePatternSeparatorPart separator => separator.Content,
-            RoutePatternParameterPart parameter => "{" + Normalize(parameter.Name) + "}",
+            RoutePatternParameterPart value => parameter(value),
             _ => string.Empty,
         }))));
 
