@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Faultline.Server.Auth;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace Faultline.Server.Dashboard;
 
@@ -19,7 +20,7 @@ internal sealed class DashboardErrorWriter(TimeProvider time) : IProblemDetailsW
         var status = context.ProblemDetails.Status ?? http.Response.StatusCode;
         var html = await DashboardRendering.RenderAsync<Components.ErrorPage>(http, new Dictionary<string, object?>
         {
-            ["Page"] = new PageShell(CurrentUser.FromPrincipal(http.User)?.Login, null, time.GetUtcNow()),
+            ["Page"] = new PageShell(CurrentUser.FromPrincipal(http.User)?.Login, status < 500 ? Antiforgery(http) : null, time.GetUtcNow()),
             ["Status"] = status,
             ["Detail"] = status < 500 ? context.ProblemDetails.Detail : null,
             ["TraceId"] = status >= 500 ? Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier : null,
@@ -29,6 +30,12 @@ internal sealed class DashboardErrorWriter(TimeProvider time) : IProblemDetailsW
         http.Response.Headers.CacheControl = "no-store";
         await http.Response.WriteAsync(html, http.RequestAborted);
     }
+
+    /// <summary>For the sign-out form of a signed-in user's 4xx page; none after a server failure, which it could repeat.</summary>
+    private static AntiforgeryTokenSet? Antiforgery(HttpContext context) =>
+        CurrentUser.FromPrincipal(context.User) is null || context.Response.HasStarted
+            ? null
+            : context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
 
     /// <summary>A browser's page request: not an API route, and HTML is what it accepts.</summary>
     internal static bool WantsHtml(HttpRequest request) =>

@@ -44,31 +44,34 @@ internal static class DashboardRendering
     }
 
     /// <summary>
-    /// A form post's preconditions: signed in (else to the sign-in page) and the antiforgery token
-    /// (else 400). Null when the handler may go on.
+    /// A form post's preconditions: signed in (else to the sign-in page, or 401 for a client that is
+    /// not a browser) and, when the cookie is what signs it in, the antiforgery token (else 400).
+    /// A bearer token cannot be forged by another site, so it needs none (as in UseFaultlineAuth).
+    /// Null when the handler may go on.
     /// </summary>
     public static async Task<IResult?> CheckFormAsync(HttpContext context)
     {
         if (CurrentUser.FromPrincipal(context.User) is null)
         {
-            return TypedResults.Redirect("/sign-in");
+            return DashboardErrorWriter.WantsHtml(context.Request) ? TypedResults.Redirect("/sign-in") : TypedResults.Unauthorized();
         }
 
-        return await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context)
+        return context.User.Identity?.AuthenticationType != AuthSchemes.Cookie
+            || await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context)
             ? null
             : TypedResults.Problem("The form was stale or not sent from this dashboard. Reload the page and try again.",
                 statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid antiforgery token");
     }
 
-    /// <summary>Not signed in: to the sign-in page, which comes back here afterwards.</summary>
+    /// <summary>Not signed in: a browser goes to the sign-in page, which comes back here afterwards; other clients get 401.</summary>
     public static IResult SignIn(HttpContext context) =>
-        TypedResults.Redirect("/sign-in?return_url=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+        DashboardErrorWriter.WantsHtml(context.Request)
+            ? TypedResults.Redirect("/sign-in?return_url=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString))
+            : TypedResults.Unauthorized();
 
-    /// <summary>The dashboard's 404 page (also for what belongs to someone else: the same page, by construction).</summary>
-    public static Task<IResult> NotFoundAsync(HttpContext context) =>
-        PageAsync<Components.ErrorPage>(context, new Dictionary<string, object?>
-        {
-            ["Page"] = Shell(context),
-            ["Status"] = StatusCodes.Status404NotFound,
-        }, StatusCodes.Status404NotFound);
+    /// <summary>
+    /// 404, exactly as for anything that does not exist (not yours is the same answer, by construction):
+    /// the status code pages render it, as the HTML error page for a browser, problem+json otherwise.
+    /// </summary>
+    public static IResult NotFound() => TypedResults.NotFound();
 }

@@ -29,7 +29,7 @@ internal static class IncidentPages
 
         if (await projects.GetAsync(user.Id, projectId, cancellationToken) is not { } project)
         {
-            return await DashboardRendering.NotFoundAsync(context);
+            return DashboardRendering.NotFound();
         }
 
         var query = IncidentListQuery.From(context.Request.Query);
@@ -67,7 +67,7 @@ internal static class IncidentPages
             || await incidents.GetAsync(user.Id, incidentId, cancellationToken) is not { } incident
             || await projects.GetAsync(user.Id, incident.ProjectId, cancellationToken) is not { } project)
         {
-            return await DashboardRendering.NotFoundAsync(context);
+            return DashboardRendering.NotFound();
         }
 
         var web = gitHub.Value.WebUrl;
@@ -95,6 +95,6 @@ internal static class IncidentPages
         var user = CurrentUser.FromPrincipal(context.User)!;
         return PublicIds.IsIncidentId(incidentId) && await change(user.Id, incidentId) is not null
             ? TypedResults.Redirect($"/incidents/{incidentId}")
-            : await DashboardRendering.NotFoundAsync(context);
+            : DashboardRendering.NotFound();
     }
 }

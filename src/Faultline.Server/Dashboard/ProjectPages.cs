@@ -78,7 +78,7 @@ internal static class ProjectPages
         if (await projects.GetAsync(user.Id, projectId, cancellationToken) is not { } project
             || await queries.GetProjectStatsAsync(user.Id, projectId, cancellationToken) is not { } stats)
         {
-            return await DashboardRendering.NotFoundAsync(context);
+            return DashboardRendering.NotFound();
         }
 
         var usage = await projects.UsageAsync(user.Id, projectId, cancellationToken);
@@ -106,7 +106,7 @@ internal static class ProjectPages
         if (await projects.GetAsync(user.Id, projectId, cancellationToken) is not { } project
             || await pipeline.FindProjectAsync(project.IngestApiKey, cancellationToken) is not { } ingestProject)
         {
-            return await DashboardRendering.NotFoundAsync(context);
+            return DashboardRendering.NotFound();
         }
 
         if (pipeline.CheckRateLimit(context, ingestProject, 1, IngestRoutes.Native) is { } limited)

@@ -41,10 +41,13 @@ public sealed class IsolationTests(TestPostgres postgres)
         ["POST /auth/local"] = "local mode only, loopback clients only, antiforgery",
         ["POST /auth/logout"] = "ends the caller's own cookie session, antiforgery",
         ["POST /api/v1/incidents"] = "ingest: authenticated by the project's ingest key",
-        ["POST /api/{project_number}/envelope"] = "Sentry ingest: authenticated by the ingest key, which must match the project number",
-        ["POST /api/{project_number}/store"] = "Sentry ingest: authenticated by the ingest key, which must match the project number",
-        ["OPTIONS /api/{project_number}/envelope"] = "CORS preflight for browser SDKs",
-        ["OPTIONS /api/{project_number}/store"] = "CORS preflight for browser SDKs",
+        ["POST /api/{project}/envelope"] = "Sentry ingest: authenticated by the ingest key, which must match the project number",
+        ["POST /api/{project}/store"] = "Sentry ingest: authenticated by the ingest key, which must match the project number",
+        ["OPTIONS /api/{project}/envelope"] = "CORS preflight for browser SDKs",
+        ["OPTIONS /api/{project}/store"] = "CORS preflight for browser SDKs",
+        ["GET /"] = "dashboard home: redirects to the sign-in page or the projects list, shows no data",
+        ["GET /sign-in"] = "the dashboard's sign-in page",
+        ["GET /static/{name}"] = "the dashboard's stylesheet and script",
     });
 
     [Fact]
