@@ -22,6 +22,9 @@ have_postgres() {
 log "Checking test prerequisites"
 have_postgres || { echo "Installing PostgreSQL"; apt_install postgresql; }
 command -v node >/dev/null 2>&1 || { echo "Installing Node.js"; apt_install nodejs npm; }
+# --- dashboard browser tests: Debian's Chromium, driven by Playwright for .NET (its own browser download cannot work here)
+command -v chromium >/dev/null 2>&1 || { echo "Installing Chromium"; apt_install chromium; }
+# --- end dashboard browser tests
 # An unchanged @sentry/node reports to a real server in the ingest tests.
 if [ ! -d tests/sentry-node/node_modules/@sentry/node ]; then
   echo "Installing tests/sentry-node (npm ci)"

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Faultline.Contracts;
 using Faultline.Server.Auth;
+using Faultline.Server.Dashboard;
 using Faultline.Server.Database;
 using Faultline.Server.Errors;
 using Faultline.Server.Health;
@@ -31,6 +32,7 @@ try
     builder.AddFaultlineAuth();
     builder.AddProjects();
     builder.Services.AddIncidents();
+    builder.Services.AddDashboard();
     builder.Services.ConfigureHttpJsonOptions(json =>
     {
         json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -48,6 +50,7 @@ try
     app.MapFaultlineAuth();
     app.MapProjects();
     app.MapIncidents();
+    app.MapDashboard();
 
     await app.RunAsync();
     return 0;

@@ -121,10 +121,9 @@ internal static class AuthEndpoints
             return NotInThisMode("This server signs in with GitHub; there is no local account.");
         }
 
-        if (!LocalMode.IsLoopbackClient(context))
+        if (LocalMode.RefuseRemote(context, failures) is { } refused)
         {
-            failures.Record(context, "local", "not a loopback client");
-            return TypedResults.Problem("The local account signs in only from this machine.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+            return refused;
         }
 
         var userId = await users.UpsertAsync(LocalMode.Account, cancellationToken);

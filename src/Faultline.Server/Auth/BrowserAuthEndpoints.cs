@@ -41,10 +41,9 @@ internal static class BrowserAuthEndpoints
             return AuthExtensions.AntiforgeryFailed();
         }
 
-        if (!LocalMode.IsLoopbackClient(context))
+        if (LocalMode.RefuseRemote(context, failures) is { } refused)
         {
-            failures.Record(context, "local", "not a loopback client");
-            return TypedResults.Problem("The local account signs in only from this machine.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+            return refused;
         }
 
         var account = LocalMode.Account;

@@ -77,6 +77,18 @@ internal static class LocalMode
             || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
     }
 
+    /// <summary>Null for a request from this machine; otherwise the 403 (recorded as a failed sign-in).</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? RefuseRemote(HttpContext context, AuthFailures failures)
+    {
+        if (IsLoopbackClient(context))
+        {
+            return null;
+        }
+
+        failures.Record(context, "local", "not a loopback client");
+        return TypedResults.Problem("The local account signs in only from this machine.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+    }
+
     /// <summary>A request from this machine: a loopback peer, or none (a Unix socket, or in process).</summary>
     public static bool IsLoopbackClient(HttpContext context) => context.Connection.RemoteIpAddress switch
     {
