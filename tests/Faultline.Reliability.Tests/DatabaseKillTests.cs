@@ -14,7 +14,6 @@ public sealed class DatabaseKillTests : IAsyncLifetime
 {
     private const string Scenario = "database-killed";
     private const int Kills = 5;
-    private static readonly TimeSpan FirstSuccessLimit = TimeSpan.FromSeconds(10);
 
     private KillableCluster cluster = null!;
     private ServerProcess server = null!;
@@ -44,30 +43,10 @@ public sealed class DatabaseKillTests : IAsyncLifetime
         using var client = IngestLoad.CreateClient();
         using var load = new IngestLoad(client, project, _ => server.BaseAddress) { Clients = 32, MaxEventsPerClient = 3_000 };
         var began = Stopwatch.GetTimestamp();
-        var running = load.RunAsync(TimeSpan.FromSeconds(75), cancellationToken);
+        var running = load.RunAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
-        var failures = new List<string>();
-        for (var kill = 1; kill <= Kills; kill++)
-        {
-            await Task.Delay(Random.Shared.Next(500, 2_500), cancellationToken);
-            var killedAt = Stopwatch.GetTimestamp();
-            await cluster.KillAsync();
-            await Task.Delay(Random.Shared.Next(100, 1_500), cancellationToken);
-            var restart = await cluster.RestartAsync(TimeSpan.FromSeconds(20));
-            var restartedAt = Stopwatch.GetTimestamp();
-            while (load.LastSuccessAt < restartedAt && Stopwatch.GetElapsedTime(restartedAt) < FirstSuccessLimit + TimeSpan.FromSeconds(1))
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-
-            var outage = Stopwatch.GetElapsedTime(killedAt, restartedAt).TotalSeconds;
-            var first = Promises.FirstSuccessAfter(load, restartedAt);
-            Figures.Report(Scenario, $"kill {kill}", $"down {outage:F2} s (kill to restarted); first success {(first is { } s ? $"{s:F2} s" : "never")} after the restart ({restart})");
-            if (first is null || first > FirstSuccessLimit.TotalSeconds)
-            {
-                failures.Add($"kill {kill}: no success within {FirstSuccessLimit.TotalSeconds} s of the restart");
-            }
-        }
+        var failures = await Faults.KillAndRestartAsync(
+            Scenario, load, Kills, cluster.KillAsync, async () => await cluster.RestartAsync(TimeSpan.FromSeconds(20)), target: null, cancellationToken);
 
         await Task.Delay(2_000, cancellationToken);
         load.StopStarting(settleFor: TimeSpan.FromSeconds(10));

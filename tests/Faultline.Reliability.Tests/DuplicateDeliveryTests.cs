@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Faultline.Reliability.Tests.Support;
 using Faultline.Testing;
@@ -17,22 +16,11 @@ public sealed class DuplicateDeliveryTests(TestPostgres postgres) : IAsyncLifeti
     private const int Events = 600;
     private const int Copies = 3;
 
-    private string connectionString = null!;
-    private ServerPair servers = null!;
-    private TestProject project = null!;
+    private ServerGroup servers = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        connectionString = await postgres.CreateDatabaseAsync("duplicates");
-        servers = await ServerPair.StartAsync(connectionString);
-        project = await TestData.CreateProjectAsync(connectionString);
-    }
+    public async ValueTask InitializeAsync() => servers = await ServerGroup.StartAsync(postgres, "duplicates", count: 2);
 
-    public async ValueTask DisposeAsync()
-    {
-        await servers.DisposeAsync();
-        await Stored.DropDatabaseAsync(connectionString);
-    }
+    public ValueTask DisposeAsync() => servers.DisposeAsync();
 
     [Fact]
     public async Task EachEventSentThreeTimesConcurrently_AcrossBothInstances_IsStoredOnce_AndEveryAnswerNamesIt()
@@ -50,7 +38,7 @@ public sealed class DuplicateDeliveryTests(TestPostgres postgres) : IAsyncLifeti
         });
         var duration = Stopwatch.GetElapsedTime(began);
 
-        var stored = await Stored.EventsAsync(connectionString, project);
+        var stored = await Stored.EventsAsync(servers.ConnectionString, servers.Project);
         var disagreeing = answers.Count(a => a.Select(x => x.IncidentId).Distinct().Count() != 1);
         var notOneCreated = answers.Count(a => a.Count(x => !x.Duplicate) != 1);
         var notTheStoredOne = Enumerable.Range(0, Events).Count(n => !stored.TryGetValue(eventIds[n], out var row) || row.IncidentId != answers[n][0].IncidentId);
@@ -69,9 +57,7 @@ public sealed class DuplicateDeliveryTests(TestPostgres postgres) : IAsyncLifeti
 
     private async Task<(string IncidentId, bool Duplicate)> SendAsync(HttpClient client, Uri server, byte[] body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/v1/incidents")) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", project.IngestKey);
+        using var request = Payloads.NativeRequest(server, servers.Project, body);
         using var response = await client.SendAsync(request, cancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));

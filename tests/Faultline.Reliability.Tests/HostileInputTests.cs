@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using Faultline.Reliability.Tests.Support;
 using Faultline.Testing;
 
@@ -16,24 +15,21 @@ public sealed class HostileInputTests(TestPostgres postgres) : IAsyncLifetime
     private const string Scenario = "hostile-input";
     private static readonly HashSet<int> Allowed = [200, 201, 304, 400, 401, 403, 404, 413, 415, 429];
 
-    private string connectionString = null!;
-    private ServerProcess server = null!;
-    private TestProject project = null!;
+    private ServerGroup servers = null!;
     private TestProject other = null!;
 
+    private ServerProcess Server => servers.First;
+
+    private TestProject Project => servers.Project;
+
+    /// <summary>With the default rate limit: hostile clients meet the configuration users run.</summary>
     public async ValueTask InitializeAsync()
     {
-        connectionString = await postgres.CreateDatabaseAsync("hostile");
-        server = await ServerProcess.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Faultline"] = connectionString });
-        project = await TestData.CreateProjectAsync(connectionString);
-        other = await TestData.CreateProjectAsync(connectionString);
+        servers = await ServerGroup.StartAsync(postgres, "hostile", count: 1, rateLimited: true);
+        other = await TestData.CreateProjectAsync(servers.ConnectionString);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await server.DisposeAsync();
-        await Stored.DropDatabaseAsync(connectionString);
-    }
+    public ValueTask DisposeAsync() => servers.DisposeAsync();
 
     [Fact]
     public async Task MalformedRequests_OfEveryKind_AreRefusedCleanly_AndValidIncidentsStillStored()
@@ -49,12 +45,12 @@ public sealed class HostileInputTests(TestPostgres postgres) : IAsyncLifetime
         var total = 0;
         var kinds = 0;
         var statuses = new Dictionary<int, int>();
-        foreach (var (kind, requests) in new HostileInputs(project, other).Kinds())
+        foreach (var (kind, requests) in new HostileInputs(Project, other).Kinds())
         {
             kinds++;
             var answers = new (HostileRequest Request, int Status)[requests.Count];
             await Parallel.ForEachAsync(Enumerable.Range(0, requests.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-                async (i, token) => answers[i] = (requests[i], await requests[i].SendAsync(client, server.BaseAddress, token)));
+                async (i, token) => answers[i] = (requests[i], await requests[i].SendAsync(client, Server.BaseAddress, token)));
             total += answers.Length;
             foreach (var (_, status) in answers)
             {
@@ -64,7 +60,7 @@ public sealed class HostileInputTests(TestPostgres postgres) : IAsyncLifetime
             var refused = answers.Where(a => !Allowed.Contains(a.Status)).ToList();
             Figures.Report(Scenario, kind, $"{answers.Length} requests: {string.Join(", ", answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"))}");
             failures.AddRange(refused.Take(5).Select(a => $"{kind}: {a.Request.Method} {a.Request.Path} [{a.Request.ContentType}; {a.Request.ContentEncoding}] answered {(a.Status == 0 ? "nothing" : a.Status)}"));
-            if (server.HasExited)
+            if (Server.HasExited)
             {
                 failures.Add($"{kind}: the server process died");
                 break;
@@ -78,8 +74,8 @@ public sealed class HostileInputTests(TestPostgres postgres) : IAsyncLifetime
 
         Figures.Report(Scenario, "total", $"{total} requests of {kinds} kinds in {Stopwatch.GetElapsedTime(began).TotalSeconds:F1} s: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}");
         Figures.Report(Scenario, "5xx answers", $"{statuses.Where(s => s.Key >= 500).Sum(s => s.Value)}");
-        Figures.Report(Scenario, "server alive", $"{!server.HasExited}");
-        var serverErrors = ServerLog.Errors(server.Output);
+        Figures.Report(Scenario, "server alive", $"{!Server.HasExited}");
+        var serverErrors = ServerLog.Errors(Server.Output);
         Figures.Report(Scenario, "server log errors (fail/crit)", $"{serverErrors.Count}");
         Assert.True(total >= 1_000 && kinds >= 20, $"only {total} requests of {kinds} kinds");
         Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n\nserver log:\n" + string.Join("\n", serverErrors.Take(10)));
@@ -91,16 +87,11 @@ public sealed class HostileInputTests(TestPostgres postgres) : IAsyncLifetime
         var eventId = Guid.NewGuid();
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseAddress, "/api/v1/incidents"))
-            {
-                Content = new ByteArrayContent(Payloads.NativeIncident(eventId)),
-            };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", project.IngestKey);
+            using var request = Payloads.NativeRequest(Server.BaseAddress, Project, Payloads.NativeIncident(eventId));
             using var response = await client.SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.Created)
             {
-                return await Stored.HasEventAsync(connectionString, project, eventId);
+                return await Stored.HasEventAsync(servers.ConnectionString, Project, eventId);
             }
 
             await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);

@@ -17,26 +17,13 @@ public sealed class MemoryTests(TestPostgres postgres) : IAsyncLifetime
     private static readonly TimeSpan LoadFor = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SettleFor = TimeSpan.FromSeconds(20);
 
-    private string connectionString = null!;
-    private ServerProcess server = null!;
-    private TestProject project = null!;
+    private ServerGroup servers = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        connectionString = await postgres.CreateDatabaseAsync("memory");
-        server = await ServerProcess.StartAsync(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Faultline"] = connectionString,
-            ["Faultline:Ingest:RateLimitPerSecond"] = "0",
-        });
-        project = await TestData.CreateProjectAsync(connectionString);
-    }
+    private ServerProcess Server => servers.First;
 
-    public async ValueTask DisposeAsync()
-    {
-        await server.DisposeAsync();
-        await Stored.DropDatabaseAsync(connectionString);
-    }
+    public async ValueTask InitializeAsync() => servers = await ServerGroup.StartAsync(postgres, "memory", count: 1);
+
+    public ValueTask DisposeAsync() => servers.DisposeAsync();
 
     [Fact]
     public async Task SixtySecondsOfFullSpeedIngest_StaysUnder300MB_AndReturnsNearItsPreLoadSize()
@@ -47,8 +34,8 @@ public sealed class MemoryTests(TestPostgres postgres) : IAsyncLifetime
 
         // Warm up (JIT, connection pools), so that "pre-load" means a server that has served; another
         // project, so that the load's figures count only the load's own events.
-        var warmUpProject = await TestData.CreateProjectAsync(connectionString);
-        using (var warmUp = new IngestLoad(client, warmUpProject, _ => server.BaseAddress) { Clients = 4, MaxEventsPerClient = 250 })
+        var warmUpProject = await TestData.CreateProjectAsync(servers.ConnectionString);
+        using (var warmUp = new IngestLoad(client, warmUpProject, _ => Server.BaseAddress) { Clients = 4, MaxEventsPerClient = 250 })
         {
             await warmUp.RunAsync(TimeSpan.FromSeconds(5), cancellationToken);
         }
@@ -56,7 +43,7 @@ public sealed class MemoryTests(TestPostgres postgres) : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         var before = RssMegabytes();
 
-        using var load = new IngestLoad(client, project, _ => server.BaseAddress) { Clients = 32, MaxEventsPerClient = 100_000 };
+        using var load = new IngestLoad(client, servers.Project, _ => Server.BaseAddress) { Clients = 32, MaxEventsPerClient = 100_000 };
         var began = Stopwatch.GetTimestamp();
         var running = load.RunAsync(LoadFor, cancellationToken);
         var peak = before;
@@ -81,9 +68,9 @@ public sealed class MemoryTests(TestPostgres postgres) : IAsyncLifetime
         Figures.Report(Scenario, "RSS before load (after warm-up)", $"{before:F0} MB");
         Figures.Report(Scenario, "RSS peak during load", $"{peak:F0} MB (limit {LimitMegabytes:F0} MB)");
         Figures.Report(Scenario, "RSS after load", $"{after:F0} MB, {after / before * 100 - 100:+0;-0}% of pre-load, {settled.TotalSeconds:F1} s after the load (limit +{(SettleRatio - 1) * 100:F0}%)");
-        var failures = await Promises.CheckAsync(Scenario, load, connectionString, project, duration);
+        var failures = await Promises.CheckAsync(Scenario, load, servers.ConnectionString, servers.Project, duration);
 
-        Assert.False(server.HasExited, "the server process died:\n" + server.Output);
+        Assert.False(Server.HasExited, "the server process died:\n" + Server.Output);
         Assert.True(peak < LimitMegabytes, $"peak RSS {peak:F0} MB");
         Assert.True(after <= before * SettleRatio, $"RSS {after:F0} MB after the load, {before:F0} MB before");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
@@ -92,7 +79,7 @@ public sealed class MemoryTests(TestPostgres postgres) : IAsyncLifetime
     /// <summary>VmRSS of the server process, from /proc.</summary>
     private double RssMegabytes()
     {
-        var line = File.ReadLines($"/proc/{server.ProcessId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{Server.ProcessId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 }

@@ -14,64 +14,31 @@ public sealed class ServerKillTests(TestPostgres postgres) : IAsyncLifetime
     private const string Scenario = "server-killed";
     private const int Kills = 5;
     private const int Victim = 1;
-    private static readonly TimeSpan FirstSuccessLimit = TimeSpan.FromSeconds(10);
 
-    private string connectionString = null!;
-    private ServerPair servers = null!;
-    private TestProject project = null!;
+    private ServerGroup servers = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        connectionString = await postgres.CreateDatabaseAsync("serverkill");
-        servers = await ServerPair.StartAsync(connectionString);
-        project = await TestData.CreateProjectAsync(connectionString);
-    }
+    public async ValueTask InitializeAsync() => servers = await ServerGroup.StartAsync(postgres, "serverkill", count: 2);
 
-    public async ValueTask DisposeAsync()
-    {
-        await servers.DisposeAsync();
-        await Stored.DropDatabaseAsync(connectionString);
-    }
+    public ValueTask DisposeAsync() => servers.DisposeAsync();
 
     [Fact]
     public async Task Ingest_WhileOneOfTwoServersIsKilledFiveTimes_KeepsEveryAcknowledgedIncidentOnce()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var client = IngestLoad.CreateClient();
-        using var load = new IngestLoad(client, project, i => servers[i], targets: 2) { Clients = 32, MaxEventsPerClient = 3_000 };
+        using var load = new IngestLoad(client, servers.Project, i => servers[i], targets: 2) { Clients = 32, MaxEventsPerClient = 3_000 };
         var began = Stopwatch.GetTimestamp();
-        var running = load.RunAsync(TimeSpan.FromSeconds(75), cancellationToken);
+        var running = load.RunAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
-        var failures = new List<string>();
-        for (var kill = 1; kill <= Kills; kill++)
-        {
-            await Task.Delay(Random.Shared.Next(500, 2_500), cancellationToken);
-            var killedAt = Stopwatch.GetTimestamp();
-            await servers.KillAsync(Victim);
-            await Task.Delay(Random.Shared.Next(100, 1_000), cancellationToken);
-            await servers.RestartAsync(Victim);
-            var restartedAt = Stopwatch.GetTimestamp();
-            double? first;
-            while ((first = Promises.FirstSuccessAfter(load, restartedAt, Victim)) is null
-                && Stopwatch.GetElapsedTime(restartedAt) < FirstSuccessLimit + TimeSpan.FromSeconds(1))
-            {
-                await Task.Delay(100, cancellationToken);
-            }
-
-            var down = Stopwatch.GetElapsedTime(killedAt, restartedAt).TotalSeconds;
-            Figures.Report(Scenario, $"kill {kill}", $"instance down {down:F2} s (kill to listening); its first success {(first is { } s ? $"{s:F2} s" : "never")} after the restart");
-            if (first is null || first > FirstSuccessLimit.TotalSeconds)
-            {
-                failures.Add($"kill {kill}: the restarted instance served no success within {FirstSuccessLimit.TotalSeconds} s");
-            }
-        }
+        var failures = await Faults.KillAndRestartAsync(
+            Scenario, load, Kills, () => servers.KillAsync(Victim), async () => { await servers.RestartAsync(Victim); return null; }, Victim, cancellationToken);
 
         await Task.Delay(2_000, cancellationToken);
         load.StopStarting(settleFor: TimeSpan.FromSeconds(10));
         await running;
         var duration = Stopwatch.GetElapsedTime(began);
 
-        failures.AddRange(await Promises.CheckAsync(Scenario, load, connectionString, project, duration));
+        failures.AddRange(await Promises.CheckAsync(Scenario, load, servers.ConnectionString, servers.Project, duration));
         foreach (var server in servers.Running)
         {
             Assert.False(server.HasExited, "a server process died:\n" + server.Output);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using Faultline.Testing;
 
 namespace Faultline.Reliability.Tests.Support;
@@ -91,12 +90,7 @@ internal sealed class IngestLoad(HttpClient client, TestProject project, Func<in
     /// <summary>Null when done with the event (stored, or refused for good); else how long to wait before retrying.</summary>
     private async Task<TimeSpan?> SendOnceAsync(int targetIndex, Guid eventId, byte[] body, CancellationToken giveUp)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(target(targetIndex), "/api/v1/incidents"))
-        {
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", project.IngestKey);
+        using var request = Payloads.NativeRequest(target(targetIndex), project, body);
         try
         {
             using var response = await client.SendAsync(request, giveUp);

@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using System.Text;
+using Faultline.Testing;
 
 namespace Faultline.Reliability.Tests.Support;
 
@@ -29,6 +31,15 @@ internal static class Payloads
     public static byte[] NativeIncident(Guid eventId, string message = "Cannot read properties of undefined (reading 'id')") =>
         Encoding.UTF8.GetBytes(
             $$"""{"event_id":"{{eventId:D}}","error_message":"{{message}}","error_type":"TypeError","stack_trace":"{{EscapedStack}}","commit_sha":"{{Sha}}","environment":"production","deployment_id":"dpl_reliability"}""");
+
+    /// <summary>A POST of a native body to <paramref name="server"/> with the project's ingest key.</summary>
+    public static HttpRequestMessage NativeRequest(Uri server, TestProject project, byte[] body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/v1/incidents")) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", project.IngestKey);
+        return request;
+    }
 
     /// <summary>A minimal Sentry event (the body of <c>/store/</c> or an envelope's event item).</summary>
     public static string SentryEvent(Guid eventId) =>
