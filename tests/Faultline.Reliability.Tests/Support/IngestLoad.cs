@@ -17,6 +17,11 @@ internal sealed class IngestLoad(HttpClient client, TestProject project, Func<in
 {
     private static readonly TimeSpan NetworkErrorPause = TimeSpan.FromMilliseconds(100);
 
+    private readonly CancellationTokenSource lifetime = new();
+    private int conflicting;
+    private int started;
+    private volatile bool stopping;
+
     public required int Clients { get; init; }
 
     public required int MaxEventsPerClient { get; init; }
@@ -30,16 +35,6 @@ internal sealed class IngestLoad(HttpClient client, TestProject project, Func<in
     public int ConflictingAnswers => conflicting;
 
     public int EventsStarted => started;
-
-    private int conflicting;
-    private int started;
-
-    /// <summary>When the last 201 arrived (Stopwatch ticks).</summary>
-    public long LastSuccessAt => Interlocked.Read(ref lastSuccessAt);
-
-    private readonly CancellationTokenSource lifetime = new();
-    private long lastSuccessAt;
-    private volatile bool stopping;
 
     /// <summary>
     /// Runs until <see cref="StopStarting"/> and its settle time, or <paramref name="limit"/> at most:
@@ -99,7 +94,6 @@ internal sealed class IngestLoad(HttpClient client, TestProject project, Func<in
             Answers.Enqueue(new Answer(Stopwatch.GetTimestamp(), targetIndex, status, retryAfter is not null));
             if (response.StatusCode == HttpStatusCode.Created)
             {
-                Interlocked.Exchange(ref lastSuccessAt, Stopwatch.GetTimestamp());
                 var incidentId = await IncidentIdAsync(response, giveUp);
                 var acknowledged = Acknowledged.GetOrAdd(eventId, incidentId);
                 if (acknowledged != incidentId)
