@@ -30,10 +30,18 @@ public sealed class DatabaseKillTests : IAsyncLifetime
         project = await TestData.CreateProjectAsync(cluster.ConnectionString);
     }
 
+    /// <summary>Null-safe: when InitializeAsync failed half-way, the cluster must still be stopped.</summary>
     public async ValueTask DisposeAsync()
     {
-        await server.DisposeAsync();
-        await cluster.DisposeAsync();
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+
+        if (cluster is not null)
+        {
+            await cluster.DisposeAsync();
+        }
     }
 
     [Fact]

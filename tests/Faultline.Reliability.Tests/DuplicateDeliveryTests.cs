@@ -20,7 +20,7 @@ public sealed class DuplicateDeliveryTests(TestPostgres postgres) : IAsyncLifeti
 
     public async ValueTask InitializeAsync() => servers = await ServerGroup.StartAsync(postgres, "duplicates", count: 2);
 
-    public ValueTask DisposeAsync() => servers.DisposeAsync();
+    public ValueTask DisposeAsync() => servers is null ? ValueTask.CompletedTask : servers.DisposeAsync();
 
     [Fact]
     public async Task EachEventSentThreeTimesConcurrently_AcrossBothInstances_IsStoredOnce_AndEveryAnswerNamesIt()

@@ -23,7 +23,7 @@ public sealed class MemoryTests(TestPostgres postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => servers = await ServerGroup.StartAsync(postgres, "memory", count: 1);
 
-    public ValueTask DisposeAsync() => servers.DisposeAsync();
+    public ValueTask DisposeAsync() => servers is null ? ValueTask.CompletedTask : servers.DisposeAsync();
 
     [Fact]
     public async Task SixtySecondsOfFullSpeedIngest_StaysUnder300MB_AndReturnsNearItsPreLoadSize()

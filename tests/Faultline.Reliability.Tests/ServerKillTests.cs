@@ -19,7 +19,7 @@ public sealed class ServerKillTests(TestPostgres postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => servers = await ServerGroup.StartAsync(postgres, "serverkill", count: 2);
 
-    public ValueTask DisposeAsync() => servers.DisposeAsync();
+    public ValueTask DisposeAsync() => servers is null ? ValueTask.CompletedTask : servers.DisposeAsync();
 
     [Fact]
     public async Task Ingest_WhileOneOfTwoServersIsKilledFiveTimes_KeepsEveryAcknowledgedIncidentOnce()

@@ -31,13 +31,26 @@ internal sealed class ServerGroup : IAsyncDisposable
             settings["Faultline:Ingest:RateLimitPerSecond"] = "0";
         }
 
-        var servers = new ServerProcess[count];
-        for (var i = 0; i < count; i++)
+        var servers = new List<ServerProcess>(count);
+        try
         {
-            servers[i] = await ServerProcess.StartAsync(settings);
-        }
+            while (servers.Count < count)
+            {
+                servers.Add(await ServerProcess.StartAsync(settings));
+            }
 
-        return new ServerGroup(connectionString, settings, servers, await TestData.CreateProjectAsync(connectionString));
+            return new ServerGroup(connectionString, settings, [.. servers], await TestData.CreateProjectAsync(connectionString));
+        }
+        catch
+        {
+            // No test class disposes what its InitializeAsync failed to build: stop the processes here.
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            throw;
+        }
     }
 
     public string ConnectionString { get; }
