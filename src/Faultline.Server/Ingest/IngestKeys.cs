@@ -1,3 +1,4 @@
+using System.Buffers;
 using Faultline.Core.StackTraces;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,6 +29,9 @@ internal sealed class IngestKeys : IAsyncDisposable
 
     public const int MaxKeyLength = 128;
 
+    private static readonly SearchValues<char> KeyCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+
     private readonly NpgsqlDataSource dataSource;
     private readonly MicroBatcher<string, IngestProject?> batcher;
 
@@ -38,8 +42,14 @@ internal sealed class IngestKeys : IAsyncDisposable
     }
 
     /// <summary>The key's project, or null when no project has this key.</summary>
+    /// <remarks>
+    /// A key with characters no key has (keys are <c>[A-Za-z0-9_]</c>) is unknown without a query: a NUL
+    /// would make PostgreSQL refuse the whole batched look-up, failing the requests that shared it.
+    /// </remarks>
     public Task<IngestProject?> FindAsync(string key, CancellationToken cancellationToken) =>
-        key.Length is 0 or > MaxKeyLength ? Task.FromResult<IngestProject?>(null) : batcher.EnqueueAsync(key, cancellationToken);
+        key.Length is 0 or > MaxKeyLength || key.AsSpan().ContainsAnyExcept(KeyCharacters)
+            ? Task.FromResult<IngestProject?>(null)
+            : batcher.EnqueueAsync(key, cancellationToken);
 
     public ValueTask DisposeAsync() => batcher.DisposeAsync();
 

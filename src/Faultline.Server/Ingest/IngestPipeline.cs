@@ -33,11 +33,12 @@ internal sealed partial class IngestPipeline(
 
     /// <summary>
     /// Parses JSON at most 64 levels deep, checking all of it is UTF-8 first: JsonDocument checks
-    /// string contents only when they are read, which would be too late for a clean 400.
+    /// string contents only when they are read, which would be too late for a clean 400. Escaped
+    /// lone surrogates become U+FFFD, as TextCleaner does for the rest of the text.
     /// </summary>
     public static JsonDocument ParseJson(ReadOnlyMemory<byte> json) =>
         System.Text.Unicode.Utf8.IsValid(json.Span)
-            ? JsonDocument.Parse(json, JsonOptions)
+            ? JsonDocument.Parse(TextCleaner.ReplaceLoneSurrogateEscapes(json), JsonOptions)
             : throw new JsonException("The body is not valid UTF-8.");
 
     public IngestOptions Options => options.Value;
@@ -112,6 +113,8 @@ internal sealed partial class IngestPipeline(
             $"The decompressed request body is over {options.Value.MaxDecompressedBytes} bytes."),
         BodyError.UnsupportedEncoding => Reject(route, RejectReason.Validation, StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
             "Content-Encoding must be gzip, deflate, br or identity."),
+        BodyError.Malformed => Reject(route, RejectReason.Validation, StatusCodes.Status400BadRequest, "Invalid body",
+            "The request body could not be read: its framing (chunked encoding) is broken or the upload was cut off."),
         _ => Reject(route, RejectReason.Validation, StatusCodes.Status400BadRequest, "Invalid body encoding",
             "The body could not be decompressed as its Content-Encoding says."),
     };

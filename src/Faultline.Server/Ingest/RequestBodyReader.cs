@@ -11,6 +11,7 @@ internal enum BodyError
     DecompressedTooLarge,
     BadEncoding,
     UnsupportedEncoding,
+    Malformed,
 }
 
 /// <summary>
@@ -89,10 +90,18 @@ internal static class RequestBodyReader
             ArrayPool<byte>.Shared.Return(buffer);
             return (null, 0, BodyError.BadEncoding);
         }
-        catch (EndOfStreamException)
+        catch (Exception exception) when (exception is EndOfStreamException || (exception is InvalidOperationException && source is BrotliStream))
         {
+            // BrotliStream reports corrupt data as InvalidOperationException ("Decoder ran into invalid data").
             ArrayPool<byte>.Shared.Return(buffer);
             return (null, 0, BodyError.BadEncoding);
+        }
+        catch (IOException)
+        {
+            // Kestrel reports some broken chunked framing (a chunk size that overflows) as a plain
+            // IOException, not a BadHttpRequestException; an aborted upload ends here too.
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, 0, BodyError.Malformed);
         }
         finally
         {

@@ -20,7 +20,7 @@ internal static class SentryEnvelope
         var headerLine = NextLine(ref rest);
         try
         {
-            header = System.Text.Unicode.Utf8.IsValid(headerLine.Span) ? JsonDocument.Parse(headerLine, options) : null;
+            header = System.Text.Unicode.Utf8.IsValid(headerLine.Span) ? JsonDocument.Parse(TextCleaner.ReplaceLoneSurrogateEscapes(headerLine), options) : null;
         }
         catch (JsonException)
         {
