@@ -38,6 +38,7 @@ log "Running tests"
 # One test project at a time: the machines have two cores, and the reliability suite measures
 # recovery times that a parallel browser or server suite would distort.
 results=$(mktemp)
+rm -f artifacts/reliability.txt
 dotnet test --solution Faultline.slnx --no-build -c Debug --max-parallel-test-modules 1 2>&1 | tee "$results"
 status=${PIPESTATUS[0]}
 
