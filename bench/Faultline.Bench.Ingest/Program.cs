@@ -12,14 +12,12 @@ using Npgsql;
 
 var seconds = ArgValue("--seconds", 20);
 var connections = ArgValue("--connections", 64);
-var dataDirectory = Path.Combine(Path.GetTempPath(), "flbench-" + Guid.NewGuid().ToString("N")[..8]);
-var serverDll = Path.Combine(AppContext.BaseDirectory, "faultline-server.dll");
 
 Console.WriteLine($"Ingest benchmark: {connections} connections for {seconds} s, {Environment.ProcessorCount} cores");
-using var server = StartServer(serverDll, dataDirectory, out var baseAddress);
-try
+using (var server = Faultline.Bench.BenchServer.Start(new Dictionary<string, string> { ["Faultline:Ingest:RateLimitPerSecond"] = "0" }))
 {
-    var connectionString = $"Host={dataDirectory};Username=faultline;Database=faultline;Pooling=true";
+    var baseAddress = server.BaseAddress;
+    var connectionString = server.ConnectionString;
     var key = await CreateProjectAsync(connectionString);
 
     // wrk (Debian's package) is the lighter load driver, leaving more of the two cores to the server;
@@ -46,18 +44,6 @@ try
     Console.WriteLine($"ceiling: {ceiling:0} rows/s (4 connections, multi-row INSERTs of 100 rows)");
     Console.WriteLine($"ratio:   {rate / ceiling:0.00} of the raw ceiling");
     Console.WriteLine($"targets: >= 10000 incidents/s {(rate >= 10_000 ? "met" : "MISSED")}, >= 0.5 of ceiling {(rate / ceiling >= 0.5 ? "met" : "MISSED")}, no errors {(errors == 0 ? "met" : "MISSED")}");
-}
-finally
-{
-    Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-    server.WaitForExit(30_000);
-    try
-    {
-        Directory.Delete(dataDirectory, recursive: true);
-    }
-    catch (IOException)
-    {
-    }
 }
 
 static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Elapsed)> WrkLoadAsync(Uri baseAddress, string key, int connections, int seconds)
@@ -143,7 +129,7 @@ static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Ela
     }));
     var elapsed = stopwatch.Elapsed;
     var latencies = perWorker.SelectMany(l => l).Order().ToList();
-    return (count, errors, Percentile(latencies, 0.50), Percentile(latencies, 0.99), elapsed);
+    return (count, errors, Faultline.Bench.BenchServer.Percentile(latencies, 0.50), Faultline.Bench.BenchServer.Percentile(latencies, 0.99), elapsed);
 }
 
 static async Task<HttpStatusCode> SendAsync(HttpClient client, string key, string template)
@@ -213,34 +199,6 @@ static async Task<string> CreateProjectAsync(string connectionString)
     return key;
 }
 
-static Process StartServer(string serverDll, string dataDirectory, out Uri baseAddress)
-{
-    var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-    foreach (var argument in (string[])[serverDll, "--urls", "http://127.0.0.1:0"])
-    {
-        startInfo.ArgumentList.Add(argument);
-    }
-
-    startInfo.Environment["Faultline__DataDirectory"] = dataDirectory;
-    startInfo.Environment["Faultline__Ingest__RateLimitPerSecond"] = "0";
-    startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
-    startInfo.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-    var process = Process.Start(startInfo)!;
-    var listening = new TaskCompletionSource<Uri>();
-    process.OutputDataReceived += (_, e) =>
-    {
-        if (e.Data is { } line && Regex.Match(line, @"Now listening on: (http://[0-9.:]+)") is { Success: true } match)
-        {
-            listening.TrySetResult(new Uri(match.Groups[1].Value));
-        }
-    };
-    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
-    baseAddress = listening.Task.WaitAsync(TimeSpan.FromSeconds(90)).GetAwaiter().GetResult();
-    return process;
-}
-
 static string IncidentJson()
 {
     var trace = NodeTrace();
@@ -250,8 +208,6 @@ static string IncidentJson()
 }
 
 static string NodeTrace() => Faultline.Bench.BenchTraces.Node;
-
-static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
 
 int ArgValue(string name, int fallback)
 {

@@ -1,20 +1,26 @@
+using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Faultline.Client;
 using Faultline.Contracts;
 using Faultline.Testing;
 
 namespace Faultline.Cli.Tests;
 
-/// <summary>Each command run as a process against the server on a loopback port; output and exit code checked.</summary>
-public sealed class CliCommandTests(TestPostgres postgres) : IAsyncLifetime
+/// <summary>
+/// Each command run as a process against the real server on a loopback port (local mode, and GitHub
+/// mode with the fake GitHub for the device flow); output and exit code checked.
+/// </summary>
+public sealed partial class CliCommandTests(TestPostgres postgres) : IAsyncLifetime
 {
     private readonly CliProcess cli = new();
     private CliTestServer server = null!;
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
-        server = await CliTestServer.StartAsync(postgres.ConnectionString);
+        server = CliTestServer.Start(postgres.ConnectionString);
         cli.Environment["FAULTLINE_SERVER"] = server.Url;
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
@@ -29,26 +35,34 @@ public sealed class CliCommandTests(TestPostgres postgres) : IAsyncLifetime
         var result = await cli.RunAsync("login");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("as octocat", result.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(server.AccessToken, result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Contains($"Signed in to {server.Url} as {Environment.UserName}.", result.Output, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cli.CredentialsPath));
         var saved = JsonSerializer.Deserialize(await File.ReadAllTextAsync(cli.CredentialsPath, TestContext.Current.CancellationToken), ClientJsonContext.Default.StoredCredentials)!;
-        Assert.Equal((server.Url, server.AccessToken), (saved.Server, saved.AccessToken));
+        Assert.Equal(server.Url, saved.Server);
+        Assert.StartsWith("fl_at_", saved.AccessToken, StringComparison.Ordinal);
+        Assert.DoesNotContain(saved.AccessToken, result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await server.MeStatusAsync(saved.AccessToken));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(cli.CredentialsPath)!));
     }
 
     [Fact]
     public async Task Login_WithDeviceFlow_PrintsCodeAndUrlAndWaitsForApproval()
     {
-        server.Mode = "github";
+        await using var gitHub = await FakeGitHub.StartAsync();
+        await using var gitHubServer = CliTestServer.Start(postgres.ConnectionString, gitHub.Settings, fakeTime: false);
+        var user = gitHub.AddUser();
 
-        var result = await cli.RunAsync("login", "--server", server.Url);
+        using var login = cli.Start("login", "--server", gitHubServer.Url);
+        var code = await login.ReadUntilAsync(UserCodeLine());
+        gitHub.Device(code.Groups[1].Value).Approve(user);
+        var result = await login.WaitAsync();
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("https://github.com/login/device", result.Output, StringComparison.Ordinal);
-        Assert.Contains("ABCD-1234", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"To sign in, open {gitHub.WebUrl}/login/device", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"Signed in to {gitHubServer.Url} as {user.Login}.", result.Output, StringComparison.Ordinal);
         Assert.Contains("Waiting", result.Error, StringComparison.Ordinal);
-        Assert.True(File.Exists(cli.CredentialsPath));
+        var saved = new CredentialStore(cli.CredentialsPath).Load()!;
+        Assert.Equal(HttpStatusCode.OK, await gitHubServer.MeStatusAsync(saved.AccessToken));
     }
 
     [Fact]
@@ -171,14 +185,18 @@ public sealed class CliCommandTests(TestPostgres postgres) : IAsyncLifetime
     [Fact]
     public async Task Commands_WithExpiredAccessToken_RefreshSilentlyAndSaveTheNewPair()
     {
-        new CredentialStore(cli.CredentialsPath).Save(new StoredCredentials(server.Url, "fl_at_expired", $"rt-{server.UserId:N}", DateTimeOffset.UtcNow.AddMinutes(-5)));
+        await cli.RunAsync("login");
+        var store = new CredentialStore(cli.CredentialsPath);
+        var before = store.Load()!;
+        store.Save(before with { ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-5) });
 
         var result = await cli.RunAsync("projects", "list");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(1, server.RefreshCount);
-        var saved = new CredentialStore(cli.CredentialsPath).Load()!;
-        Assert.Equal(server.AccessToken, saved.AccessToken);
+        var saved = store.Load()!;
+        Assert.NotEqual((before.AccessToken, before.RefreshToken), (saved.AccessToken, saved.RefreshToken));
+        Assert.Equal(2, await server.RefreshTokenCountAsync(saved.AccessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(before.AccessToken));
         Assert.True(saved.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(50));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cli.CredentialsPath));
     }
@@ -186,18 +204,23 @@ public sealed class CliCommandTests(TestPostgres postgres) : IAsyncLifetime
     [Fact]
     public async Task Commands_WhenServerRejectsToken_RefreshOnceAndRetry()
     {
-        new CredentialStore(cli.CredentialsPath).Save(new StoredCredentials(server.Url, "fl_at_revoked", $"rt-{server.UserId:N}", DateTimeOffset.UtcNow.AddMinutes(30)));
+        await cli.RunAsync("login");
+        var before = new CredentialStore(cli.CredentialsPath).Load()!;
+        server.Time.Advance(TimeSpan.FromMinutes(61)); // expired on the server's clock, not yet by the CLI's account
 
         var result = await cli.RunAsync("projects", "list", "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(1, server.RefreshCount);
+        var saved = new CredentialStore(cli.CredentialsPath).Load()!;
+        Assert.NotEqual(before.AccessToken, saved.AccessToken);
+        Assert.Equal(2, await server.RefreshTokenCountAsync(saved.AccessToken));
     }
 
     [Fact]
     public async Task Commands_WithSessionSavedForAnotherServer_NeverSendItAndExit3()
     {
-        new CredentialStore(cli.CredentialsPath).Save(new StoredCredentials("http://127.0.0.1:9", server.AccessToken, null, DateTimeOffset.UtcNow.AddMinutes(30)));
+        var account = await TestAccounts.SignInAsync(server);
+        new CredentialStore(cli.CredentialsPath).Save(new StoredCredentials("http://127.0.0.1:9", account.AccessToken, null, DateTimeOffset.UtcNow.AddMinutes(30)));
 
         var result = await cli.RunAsync("projects", "list", "--server", server.Url);
 
@@ -208,26 +231,37 @@ public sealed class CliCommandTests(TestPostgres postgres) : IAsyncLifetime
     [Fact]
     public async Task FaultlineToken_OverridesSavedCredentials()
     {
-        new CredentialStore(cli.CredentialsPath).Save(new StoredCredentials(server.Url, "fl_at_wrong", null, DateTimeOffset.UtcNow.AddMinutes(30)));
-        cli.Environment["FAULTLINE_TOKEN"] = server.AccessToken;
+        var account = await TestAccounts.SignInAsync(server);
+        var project = await TestData.CreateProjectAsync(server.Database, account.UserId);
+        new CredentialStore(cli.CredentialsPath).Save(new StoredCredentials(server.Url, "fl_at_wrong", "fl_rt_wrong", DateTimeOffset.UtcNow.AddMinutes(-30)));
+        var saved = await File.ReadAllTextAsync(cli.CredentialsPath, TestContext.Current.CancellationToken);
+        cli.Environment["FAULTLINE_TOKEN"] = account.AccessToken;
 
         var result = await cli.RunAsync("projects", "list", "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(0, server.RefreshCount);
+        var projects = JsonSerializer.Deserialize(result.Output, ClientJsonContext.Default.ProjectList)!;
+        Assert.Equal(project.ProjectId, Assert.Single(projects.Projects).ProjectId);
+        Assert.Equal(saved, await File.ReadAllTextAsync(cli.CredentialsPath, TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task Logout_RevokesTheSessionAndDeletesCredentials()
     {
         await cli.RunAsync("login");
+        var saved = new CredentialStore(cli.CredentialsPath).Load()!;
 
         var result = await cli.RunAsync("logout");
         var after = await cli.RunAsync("projects", "list");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(1, server.RevokeCount);
+        Assert.Equal($"Signed out of {server.Url}.", result.Output.Trim());
+        Assert.Empty(result.Error);
+        Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(saved.AccessToken));
         Assert.False(File.Exists(cli.CredentialsPath));
         Assert.Equal(3, after.ExitCode);
     }
+
+    [GeneratedRegex(@"enter the code ([A-Z]{4}-[0-9]{4})")]
+    private static partial Regex UserCodeLine();
 }

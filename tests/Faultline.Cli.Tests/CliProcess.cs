@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Faultline.Cli.Tests;
 
@@ -23,6 +25,13 @@ internal sealed class CliProcess : IDisposable
     public sealed record Result(int ExitCode, string Output, string Error);
 
     public async Task<Result> RunAsync(params string[] args)
+    {
+        using var running = Start(args);
+        return await running.WaitAsync();
+    }
+
+    /// <summary>Starts the command without waiting, for a test that acts on its output while it runs.</summary>
+    public Running Start(params string[] args)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -49,14 +58,9 @@ internal sealed class CliProcess : IDisposable
             startInfo.Environment[name] = value;
         }
 
-        using var process = Process.Start(startInfo)!;
+        var process = Process.Start(startInfo)!;
         process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await output, await error);
+        return new Running(process);
     }
 
     public void Dispose()
@@ -68,6 +72,58 @@ internal sealed class CliProcess : IDisposable
         catch (IOException)
         {
             // Best effort.
+        }
+    }
+
+    /// <summary>A started command: read its output as it comes, then wait for its exit.</summary>
+    public sealed class Running : IDisposable
+    {
+        private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+        private readonly Process process;
+        private readonly StringBuilder read = new();
+        private readonly Task<string> error;
+
+        internal Running(Process process)
+        {
+            this.process = process;
+            error = process.StandardError.ReadToEndAsync(Cancel);
+        }
+
+        /// <summary>Reads stdout up to the first line matching <paramref name="pattern"/>, and returns the match.</summary>
+        public async Task<Match> ReadUntilAsync(Regex pattern)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                read.Append(line).Append('\n');
+                if (pattern.Match(line) is { Success: true } match)
+                {
+                    return match;
+                }
+            }
+
+            throw new InvalidOperationException($"faultline exited without printing {pattern}:\n{read}{await error}");
+        }
+
+        public async Task<Result> WaitAsync()
+        {
+            var rest = process.StandardOutput.ReadToEndAsync(Cancel);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            return new Result(process.ExitCode, read + await rest, await error);
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            process.Dispose();
         }
     }
 }

@@ -1,111 +1,72 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Dapper;
-using Faultline.Contracts;
+using Faultline.Core.Identifiers;
 using Faultline.Testing;
 using Faultline.Testing.Incidents;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Faultline.Cli.Tests;
 
 /// <summary>
-/// The real server (incidents endpoints, problem details, database) listening on a loopback port
-/// for the CLI process. Until the identity work lands on main, the authentication and project
-/// endpoints are stand-ins that follow API.md: tokens are <c>test-{user id}</c> (see
-/// TestAuthentication), refresh tokens <c>rt-{user id}</c>. Follow-up: run ServerProcess with
-/// TestAccounts instead once sessions exist.
+/// The real server, unchanged, listening on a loopback port for the CLI process. Without settings it
+/// runs in local mode (no GitHub app, loopback only), so <c>faultline login</c> signs in through the
+/// real <c>POST /api/v1/auth/local</c> as the machine's local account; with
+/// <see cref="FakeGitHub.Settings"/> it runs the device flow against that GitHub. With
+/// <c>fakeTime</c> the server's clock is <see cref="FaultlineFactory.Time"/>, so a test can let an
+/// access token expire on the server; the device flow needs the real clock, as the CLI waits the
+/// polling interval in real time and the server checks it on its own clock.
 /// </summary>
-internal sealed class CliTestServer(string database, Guid userId) : FaultlineFactory(database)
+internal sealed class CliTestServer(string database, IReadOnlyDictionary<string, string?>? settings)
+    : FaultlineFactory(database, settings)
 {
-    private int polls;
-
-    public Guid UserId { get; } = userId;
-
     public string Database { get; } = database;
 
-    /// <summary>"local" or "github" (device flow).</summary>
-    public string Mode { get; set; } = "local";
+    public string Url => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
-    public int RefreshCount;
-    public int RevokeCount;
-
-    public static async Task<CliTestServer> StartAsync(string connectionString)
+    public static CliTestServer Start(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, bool fakeTime = true)
     {
-        var server = new CliTestServer(connectionString, await TestData.CreateUserAsync(connectionString, "octocat"));
+        var server = new CliTestServer(connectionString, settings) { UseFakeTime = fakeTime };
         server.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         server.StartServer();
         return server;
     }
 
-    public string Url => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-
-    public string AccessToken => TestAuthentication.TokenFor(UserId);
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <summary>How the server answers <c>GET /api/v1/me</c> with <paramref name="accessToken"/>: 200 for a live session, 401 otherwise.</summary>
+    public async Task<HttpStatusCode> MeStatusAsync(string accessToken)
     {
-        base.ConfigureWebHost(builder);
-        builder.UseTestAuthentication();
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(new StandIns(this)));
+        using var client = new HttpClient { BaseAddress = new Uri(Url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await client.GetAsync("/api/v1/me", TestContext.Current.CancellationToken);
+        return response.StatusCode;
     }
 
-    private TokenResponse Tokens(int expiresIn = 3600) => new(AccessToken, $"rt-{UserId:N}", "Bearer", expiresIn);
-
-    private sealed class StandIns(CliTestServer server) : IStartupFilter
+    /// <summary>The local account (GitHub id 0) that <c>faultline login</c> signs in as; it exists after the first local sign-in.</summary>
+    public async Task<Guid> LocalUserIdAsync()
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            next(app);
-            app.UseEndpoints(endpoints =>
-            {
-                var json = ClientJsonContext.Default;
-                endpoints.MapGet("/api/v1/auth/config", () => Results.Json(new AuthConfig(server.Mode, "https://github.com"), json.AuthConfig));
-                endpoints.MapPost("/api/v1/auth/local", () => Results.Json(server.Tokens(), json.TokenResponse));
-                endpoints.MapPost("/api/v1/auth/device/start", () =>
-                    Results.Json(new DeviceStartResponse("device-1", "ABCD-1234", "https://github.com/login/device", 60, 1), json.DeviceStartResponse));
-                endpoints.MapPost("/api/v1/auth/device/poll", () => Interlocked.Increment(ref server.polls) == 1
-                    ? Results.Json(new Problem(null, null, 400, null, Error: "authorization_pending"), json.Problem, statusCode: 400)
-                    : Results.Json(server.Tokens(), json.TokenResponse));
-                endpoints.MapPost("/api/v1/auth/refresh", (HttpRequest request) =>
-                {
-                    Interlocked.Increment(ref server.RefreshCount);
-                    return Results.Json(server.Tokens(), json.TokenResponse);
-                });
-                endpoints.MapPost("/api/v1/auth/revoke", () =>
-                {
-                    Interlocked.Increment(ref server.RevokeCount);
-                    return Results.NoContent();
-                }).RequireAuthorization("user");
-                endpoints.MapGet("/api/v1/me", () => Results.Json(new UserResponse(1, "octocat", null, null, null), json.UserResponse)).RequireAuthorization("user");
-                endpoints.MapGet("/api/v1/projects", async () =>
-                {
-                    await using var connection = new NpgsqlConnection(server.Database);
-                    var projects = await connection.QueryAsync<(string, int, string, string, string, string, DateTime)>(
-                        "SELECT project_id, project_number, repo_full_name, repo_owner, repo_name, platform, created_at FROM projects WHERE owner_id = @UserId ORDER BY created_at",
-                        new { server.UserId });
-                    return Results.Json(new ProjectList([.. projects.Select(p => new ProjectResponse(p.Item1, p.Item2, p.Item3, p.Item4, p.Item5, p.Item6, "", "", p.Item7))]), json.ProjectList);
-                }).RequireAuthorization("user");
-                endpoints.MapPost("/api/v1/projects", async (HttpRequest request) =>
-                {
-                    var body = await request.ReadFromJsonAsync(json.CreateProjectRequest);
-                    var project = await TestData.CreateProjectAsync(server.Database, server.UserId, body!.RepoFullName);
-                    var parts = project.RepositoryFullName.Split('/');
-                    var dsn = $"{server.Url.Replace("://", $"://{project.IngestKey}@", StringComparison.Ordinal)}/{project.ProjectNumber}";
-                    return Results.Json(new ProjectResponse(project.ProjectId, project.ProjectNumber, project.RepositoryFullName, parts[0], parts[1], "vercel", project.IngestKey, dsn, DateTime.UtcNow), json.ProjectResponse, statusCode: 201);
-                }).RequireAuthorization("user");
-            });
-        };
+        await using var connection = new NpgsqlConnection(Database);
+        return await connection.QuerySingleAsync<Guid>("SELECT id FROM users WHERE github_id = 0");
     }
 
-    /// <summary>A project of this server's user with one incident in it.</summary>
+    /// <summary>How many refresh tokens the session holding <paramref name="accessToken"/> has had: 1 + the refreshes.</summary>
+    public async Task<int> RefreshTokenCountAsync(string accessToken)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        return await connection.QuerySingleAsync<int>(
+            """
+            SELECT count(*)::int FROM session_refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+            WHERE s.access_token_hash = @Hash
+            """,
+            new { Hash = SecretToken.Hash(accessToken) });
+    }
+
+    /// <summary>A project of the local account with one incident in it (sign in with <c>faultline login</c> first).</summary>
     public async Task<(TestProject Project, string IncidentId)> CreateProjectWithIncidentAsync()
     {
-        var project = await TestData.CreateProjectAsync(Database, UserId);
+        var project = await TestData.CreateProjectAsync(Database, await LocalUserIdAsync());
         var incident = await TestIncidents.InsertAsync(Database, project.Id, DateTimeOffset.UtcNow.AddMinutes(-3));
         return (project, incident);
     }

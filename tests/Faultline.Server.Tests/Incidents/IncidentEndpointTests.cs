@@ -11,7 +11,7 @@ namespace Faultline.Server.Tests.Incidents;
 public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 4, 5, 123, TimeSpan.Zero);
-    private readonly IncidentsFactory factory = new(postgres.ConnectionString);
+    private readonly FaultlineFactory factory = new(postgres.ConnectionString);
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -22,7 +22,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [Fact]
     public async Task ListIncidents_ByDefault_ReturnsOpenNewestFirstWithMillisecondTimestamps()
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         var older = await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now.AddMinutes(-5));
         var newer = await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now);
         await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now.AddMinutes(-1), status: "resolved");
@@ -48,7 +48,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [InlineData("since=2026-11-25T10:03:00Z", "open-prod,preview")]
     public async Task ListIncidents_WithFilter_ReturnsOnlyMatching(string query, string expected)
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         var cs = postgres.ConnectionString;
         var names = new Dictionary<string, string>
         {
@@ -73,7 +73,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [InlineData("cursor=%21%21", "cursor")]
     public async Task ListIncidents_WithInvalidQuery_Returns400NamingTheField(string query, string field)
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
 
         var response = await client.GetAsync($"/api/v1/repos/{project.RepositoryFullName}/incidents?{query}", Cancel);
 
@@ -86,9 +86,9 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [Fact]
     public async Task Endpoints_ForAnotherUsersData_Return404LikeNonexistent()
     {
-        var (theirs, _) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (theirs, _) = await CreateOwnerAsync();
         var incident = await TestIncidents.InsertAsync(postgres.ConnectionString, theirs.Id, Now);
-        var (_, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (_, client) = await CreateOwnerAsync();
 
         foreach (var (method, path) in new[]
         {
@@ -120,7 +120,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [Fact]
     public async Task ListIncidents_PagingWhileRowsAreInserted_ReturnsEveryRowExactlyOnce()
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         var expected = new List<string>();
         for (var i = 0; i < 45; i++)
         {
@@ -160,7 +160,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [InlineData("incident-groups")]
     public async Task List_WithMatchingIfNoneMatch_Returns304UntilResolveOrReopen(string list)
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         var incident = await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now);
         var url = $"/api/v1/repos/{project.RepositoryFullName}/{list}";
 
@@ -184,7 +184,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [Fact]
     public async Task ResolveAndReopen_SetAndClearResolvedAt()
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         var incident = await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now);
 
         var resolved = await (await client.PostAsync($"/api/v1/incidents/{incident}/resolve", null, Cancel)).Content.ReadFromJsonAsync(IncidentsJsonContext.Default.Incident, Cancel);
@@ -199,7 +199,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [Fact]
     public async Task IncidentGroups_OneRowPerFingerprint_WithCountsAndLatest()
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         var cs = postgres.ConnectionString;
         await TestIncidents.InsertAsync(cs, project.Id, Now.AddHours(-2), fingerprint: "fp-a", environment: "preview", message: "old message");
         var latestA = await TestIncidents.InsertAsync(cs, project.Id, Now.AddHours(-1), fingerprint: "fp-a", message: "new message");
@@ -219,7 +219,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [Fact]
     public async Task IncidentGroups_OfIngestedIncidents_GroupByTheirFingerprint()
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         var ingest = factory.CreateClient();
         ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.IngestKey);
         for (var i = 0; i < 3; i++)
@@ -239,7 +239,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [Fact]
     public async Task IncidentGroups_PagedByCursor_ReturnsEveryGroupOnce()
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         for (var i = 0; i < 5; i++)
         {
             await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now, fingerprint: $"fp-{i}");
@@ -262,7 +262,7 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     [Fact]
     public async Task ResolveGroup_ResolvesItsOpenIncidents_AndCountsThem()
     {
-        var (project, client) = await factory.CreateOwnerAsync(postgres.ConnectionString);
+        var (project, client) = await CreateOwnerAsync();
         var cs = postgres.ConnectionString;
         var first = await TestIncidents.InsertAsync(cs, project.Id, Now.AddMinutes(-1), fingerprint: "fp-x");
         await TestIncidents.InsertAsync(cs, project.Id, Now, fingerprint: "fp-x");
@@ -276,6 +276,14 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
         Assert.Equal(0, (await again.Content.ReadFromJsonAsync(IncidentsJsonContext.Default.IncidentGroupResolved, Cancel))!.Resolved);
         Assert.Equal("resolved", (await TestIncidentStatusAsync(first)).Status);
         Assert.Equal("open", (await TestIncidentStatusAsync(other)).Status);
+    }
+
+    /// <summary>A new user signed in through the server's real sessions, a project of theirs, and a client sending their access token.</summary>
+    private async Task<(TestProject Project, HttpClient Client)> CreateOwnerAsync()
+    {
+        var account = await TestAccounts.SignInAsync(factory);
+        var project = await TestData.CreateProjectAsync(postgres.ConnectionString, account.UserId);
+        return (project, account.CreateClient(factory));
     }
 
     private static Task<HttpResponseMessage> GetConditionalAsync(HttpClient client, string url, EntityTagHeaderValue etag)

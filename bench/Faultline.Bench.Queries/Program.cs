@@ -1,0 +1,163 @@
+// Incidents API query benchmark (issue 5 part 3): starts faultline-server in local mode with its
+// embedded PostgreSQL, signs in through POST /api/v1/auth/local, loads 1,000,000 incidents across
+// 1,000 projects by binary COPY (the signed-in user's project holds 200,000, 10% open), ANALYZEs,
+// then for each request kind runs 16 concurrent clients for 20 s through HTTP and the same SQL
+// (the server's own query text) directly with Npgsql, and prints p50/p95/p99 of both and the ratio.
+// Options: --seconds N (default 20), --incidents N (default 1000000), --clients N (default 16).
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Faultline.Bench;
+using Faultline.Bench.Queries;
+using Faultline.Server.Incidents;
+using Npgsql;
+
+var seconds = ArgValue("--seconds", 20);
+var incidents = ArgValue("--incidents", 1_000_000);
+var clients = ArgValue("--clients", 16);
+Console.WriteLine($"Queries benchmark: {incidents:N0} incidents, {clients} clients, {seconds} s per kind, {Environment.ProcessorCount} cores");
+
+using var server = BenchServer.Start();
+await using var db = NpgsqlDataSource.Create(server.ConnectionString + $";Maximum Pool Size={clients + 4}");
+using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+using var http = new HttpClient(handler) { BaseAddress = server.BaseAddress };
+
+// Local mode: the first local sign-in creates the local user (github_id 0); the big project is theirs.
+var signIn = await http.PostAsync("/api/v1/auth/local", null);
+var token = (await signIn.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+var userId = (Guid)(await db.CreateCommand("SELECT id FROM users WHERE github_id = 0").ExecuteScalarAsync())!;
+
+var load = Stopwatch.StartNew();
+await DataLoader.LoadAsync(db, userId, incidents);
+Console.WriteLine($"loaded:  {incidents:N0} incidents by COPY + ANALYZE in {load.Elapsed.TotalSeconds:0} s");
+
+var list = $"/api/v1/repos/{DataLoader.BigRepository}/incidents";
+var groups = $"/api/v1/repos/{DataLoader.BigRepository}/incident-groups";
+// 50 pages deep, or less for a quick run with fewer incidents (the big project holds a fifth, 10% open).
+var depth = Math.Min(50, (incidents / 5 / 10 / IncidentFilter.DefaultLimit) - 1);
+var (deepCursor, etag) = await WalkAsync(http, list, depth);
+IncidentCursor.TryDecode(deepCursor, out var cursor);
+var parameters = new IncidentListParameters("open", null, null, null, null, IncidentFilter.DefaultLimit, null);
+
+var kinds = new (string Name, string Url, string? IfNoneMatch, string Sql, IncidentListParameters Parameters)[]
+{
+    ("open list, first page", list, null, IncidentQueries.ListIncidentsSql, parameters),
+    ($"open list, page {depth + 1}", $"{list}?cursor={deepCursor}", null, IncidentQueries.ListIncidentsSql, parameters with { Cursor = cursor }),
+    ("groups, first page", groups, null, IncidentQueries.ListGroupsSql, parameters),
+    ("304 (open list)", list, etag, IncidentQueries.ListIncidentsSql, parameters),
+};
+
+Console.WriteLine();
+Console.WriteLine($"{"kind",-22} {"requests",9} {"p50",7} {"p95",7} {"p99",7} | {"raw p50",7} {"p95",7} {"p99",7} | {"ratio",5}");
+var met = true;
+foreach (var kind in kinds)
+{
+    var expected = kind.IfNoneMatch is null ? HttpStatusCode.OK : HttpStatusCode.NotModified;
+    var served = await MeasureAsync(clients, seconds, async () =>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, kind.Url);
+        if (kind.IfNoneMatch is { } tag)
+        {
+            request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(tag));
+        }
+
+        using var response = await http.SendAsync(request);
+        await response.Content.CopyToAsync(Stream.Null);
+        return response.StatusCode == expected;
+    });
+    var values = IncidentQueries.Parameters(userId, DataLoader.BigRepository, kind.Parameters);
+    var sqlParameters = values.GetType().GetProperties().Select(p => (p.Name, p.GetValue(values) ?? DBNull.Value)).ToArray();
+    var raw = await MeasureAsync(clients, seconds, () => RawQueryAsync(db, kind.Sql, sqlParameters));
+    var ratio = served.P50 / raw.P50;
+    met &= served.P99 < 20 && ratio <= 2 && served.Errors == 0;
+    Console.WriteLine($"{kind.Name,-22} {served.Count,9} {served.P50,7:0.00} {served.P95,7:0.00} {served.P99,7:0.00} | {raw.P50,7:0.00} {raw.P95,7:0.00} {raw.P99,7:0.00} | {ratio,5:0.00}"
+        + (served.Errors > 0 ? $"  ({served.Errors} unexpected answers)" : string.Empty));
+}
+
+Console.WriteLine();
+Console.WriteLine("latencies in ms; ratio = server p50 / raw SQL p50");
+Console.WriteLine($"targets: p99 < 20 ms for every kind, ratio <= 2, no unexpected answers: {(met ? "met" : "MISSED")}");
+
+// Pages through the list and returns the cursor of page pages + 1, and the first page's ETag.
+static async Task<(string Cursor, string ETag)> WalkAsync(HttpClient http, string url, int pages)
+{
+    string? etag = null;
+    string? cursor = null;
+    for (var page = 0; page < pages; page++)
+    {
+        using var response = await http.GetAsync(cursor is null ? url : $"{url}?cursor={cursor}");
+        etag ??= response.EnsureSuccessStatusCode().Headers.ETag!.ToString();
+        cursor = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("next_cursor").GetString()
+            ?? throw new InvalidOperationException($"The list ended before page {page + 2}; load more incidents.");
+    }
+
+    return (cursor!, etag!);
+}
+
+// The server's query text with the parameters Dapper would send, every column of every row read.
+static async Task<bool> RawQueryAsync(NpgsqlDataSource db, string sql, (string Name, object Value)[] parameters)
+{
+    await using var connection = await db.OpenConnectionAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    foreach (var (name, value) in parameters)
+    {
+        command.Parameters.Add(new NpgsqlParameter(name, value));
+    }
+
+    await using var reader = await command.ExecuteReaderAsync();
+    var rows = 0;
+    while (await reader.ReadAsync())
+    {
+        for (var column = 0; column < reader.FieldCount; column++)
+        {
+            _ = reader.IsDBNull(column) ? null : reader.GetValue(column);
+        }
+
+        rows++;
+    }
+
+    return rows > 0;
+}
+
+// clients workers send requests back to back for the given seconds, after a short warm-up.
+static async Task<(long Count, long Errors, double P50, double P95, double P99)> MeasureAsync(int clients, int seconds, Func<Task<bool>> send)
+{
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await send();
+        }
+    }));
+
+    long errors = 0;
+    var perWorker = new List<double>[clients];
+    var stopwatch = Stopwatch.StartNew();
+    var duration = TimeSpan.FromSeconds(seconds);
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async worker =>
+    {
+        var latencies = perWorker[worker] = new List<double>(10_000);
+        while (stopwatch.Elapsed < duration)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var ok = await send();
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (!ok)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        }
+    }));
+    var all = perWorker.SelectMany(l => l).Order().ToList();
+    return (all.Count, errors, BenchServer.Percentile(all, 0.50), BenchServer.Percentile(all, 0.95), BenchServer.Percentile(all, 0.99));
+}
+
+int ArgValue(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
