@@ -16,26 +16,14 @@ namespace Faultline.LanguageServer.Tests;
 /// </summary>
 public sealed class EndToEndTests(TestPostgres postgres)
 {
-    private const string Repository = "acme/shop";
+    private const string Repository = LspScenario.RepositoryName;
 
-    /// <summary>src/app.ts as deployed: line 5 throws.</summary>
-    private static readonly string[] AppLines =
-    [
-        "import { db } from './db';",
-        "",
-        "export async function checkout(req: Request) {",
-        "  const user = await db.user(req.id);",
-        "  const cartId = user.cart.id;",
-        "  const total = await db.total(cartId);",
-        "  return Response.json({ total });",
-        "}",
-    ];
+    /// <summary>The deployed file: line 5 throws.</summary>
+    private static readonly string[] AppLines = LspScenario.CheckoutLines;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static int LineOf(JsonElement diagnostic) => diagnostic.GetProperty("range").GetProperty("start").GetProperty("line").GetInt32();
-
-    private static string Text(IEnumerable<string> lines) => string.Join('\n', lines) + "\n";
 
     [Fact]
     public async Task LspProcess_AgainstTheRealServer_UnderlinesFollowsTheCodeResolvesAndSurvivesARestart()
@@ -59,7 +47,7 @@ public sealed class EndToEndTests(TestPostgres postgres)
             var project = await api.CreateProjectAsync(Repository, Cancel);
 
             // Deployed at an older commit; HEAD has moved on since.
-            repository.Write("src/app.ts", Text(AppLines));
+            repository.Write("src/app.ts", LspScenario.Text(AppLines));
             var deployed = repository.Commit("deployed");
             repository.Write("README.md", "# shop\n");
             repository.Commit("docs");
@@ -81,7 +69,7 @@ public sealed class EndToEndTests(TestPostgres postgres)
                 Assert.Equal("faultline", diagnostic.GetProperty("source").GetString());
 
                 // Three lines added above and committed: it moves down with the code.
-                repository.Write("src/app.ts", Text(["// added", "// after", "// the deploy", .. AppLines]));
+                repository.Write("src/app.ts", LspScenario.Text(["// added", "// after", "// the deploy", .. AppLines]));
                 repository.Commit("lines above");
                 diagnostic = Assert.Single(await editor.WaitForDiagnosticsAsync(app, d => d.Length == 1 && LineOf(d[0]) == 7, TimeSpan.FromSeconds(30)));
 
