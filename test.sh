@@ -62,6 +62,18 @@ promtool_run promtool check rules deploy/prometheus/alerts.yml
 for rule_test in tests/prometheus/*.yml; do promtool_run promtool test rules "$rule_test"; done
 # --- end Prometheus rules
 
+# --- VS Code extension (editors/vscode): when npm exists, build the .vsix (gitignored) from the
+# committed lock file; the build counts as one test in the tally.
+if command -v npm >/dev/null 2>&1; then
+  log "Packaging the VS Code extension"
+  if (cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm run package); then
+    passed=$(( ${passed:-0} + 1 ))
+  else
+    failed=$(( ${failed:-0} + 1 )); status=1
+  fi
+fi
+# --- end VS Code extension
+
 # The reliability suite's figures (dotnet test shows a passing test's output only on failure).
 if [ -f artifacts/reliability.txt ]; then log "Reliability figures"; cat artifacts/reliability.txt; fi
 

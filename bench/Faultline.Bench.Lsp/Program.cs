@@ -4,10 +4,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Faultline.Bench.Lsp;
+using Faultline.Contracts;
 using Faultline.Core.LineMapping;
 using Faultline.LanguageServer;
 using Faultline.LanguageServer.Diagnostics;
-using Faultline.LanguageServer.Incidents;
 using Faultline.LanguageServer.Protocol;
 using Faultline.LanguageServer.Workspace;
 using Microsoft.AspNetCore.Builder;
@@ -54,14 +54,18 @@ try
         }
     }
 
-    await using var server = await BenchServer.StartAsync(new JsonObject { ["incident_groups"] = groups }.ToJsonString());
+    await using var server = await BenchServer.StartAsync(new JsonObject { ["groups"] = groups, ["next_cursor"] = null }.ToJsonString());
     var config = Directory.CreateTempSubdirectory("faultline-bench-config-").FullName;
     var options = new LanguageServerOptions
     {
         Time = TimeProvider.System,
         LoggerFactory = NullLoggerFactory.Instance,
-        ConfigDirectory = config,
-        EnvironmentToken = "fl_at_bench",
+        Environment = name => name switch
+        {
+            "XDG_CONFIG_HOME" => config,
+            "FAULTLINE_TOKEN" => "fl_at_bench",
+            _ => null,
+        },
     };
 
     // 1. Initial publish over the protocol, as an editor sees it.
@@ -177,12 +181,12 @@ static JsonObject Group(string fingerprint, string path, int line, string sha) =
     ["commit_sha"] = sha,
     ["environments"] = new JsonArray("production"),
     ["count"] = 12,
-    ["first_seen"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
-    ["last_seen"] = DateTimeOffset.UtcNow.AddMinutes(-3).ToString("O"),
+    ["first_seen"] = DateTimeOffset.UtcNow.AddDays(-1).ToString(UtcTimestampConverter.Format, CultureInfo.InvariantCulture),
+    ["last_seen"] = DateTimeOffset.UtcNow.AddMinutes(-3).ToString(UtcTimestampConverter.Format, CultureInfo.InvariantCulture),
     ["latest_incident_id"] = "inc_" + fingerprint,
 };
 
-static IncidentGroup ToGroup(JsonObject json) => json.Deserialize<IncidentGroup>(IncidentJson.Options)!;
+static IncidentGroup ToGroup(JsonObject json) => json.Deserialize(IncidentsJsonContext.Default.IncidentGroup)!;
 
 static string Git(string directory, params string[] arguments)
 {

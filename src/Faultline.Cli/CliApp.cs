@@ -24,6 +24,7 @@ internal static class CliApp
             ShowCommand.Create(context),
             ResolveCommand.Create(context),
             ReopenCommand.Create(context),
+            LspCommand.Create(context),
         };
         root.Options.Add(ServerOption);
         return root;

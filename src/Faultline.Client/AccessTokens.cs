@@ -32,6 +32,10 @@ internal sealed class StoredAccessToken(CredentialStore store, TimeProvider time
     /// <summary>Refresh this long before the recorded expiry, so a request never races it.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(60);
 
+    // One refresh at a time: the server rotates refresh tokens, so a second caller spending the same
+    // one (the language server refreshes several repositories at once) would end the session.
+    private readonly SemaphoreSlim refreshing = new(1, 1);
+
     public async ValueTask<string> GetAsync(FaultlineClient client, CancellationToken cancellationToken)
     {
         var saved = Load(client);
@@ -40,15 +44,23 @@ internal sealed class StoredAccessToken(CredentialStore store, TimeProvider time
             return saved.AccessToken;
         }
 
-        return await RefreshAsync(client, saved, cancellationToken)
+        return await RefreshAsync(client, saved.AccessToken, cancellationToken)
             ?? throw new NotSignedInException(client.Server, "the session has expired");
     }
 
     public async ValueTask<string?> RefreshAsync(FaultlineClient client, string rejected, CancellationToken cancellationToken)
     {
-        var saved = Load(client);
-        // Another process may already have refreshed: then use its token before spending the refresh token.
-        return saved.AccessToken != rejected ? saved.AccessToken : await RefreshAsync(client, saved, cancellationToken);
+        await refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            var saved = Load(client);
+            // Another caller or process may already have refreshed: then use its token before spending the refresh token.
+            return saved.AccessToken != rejected ? saved.AccessToken : await RefreshAsync(client, saved, cancellationToken);
+        }
+        finally
+        {
+            refreshing.Release();
+        }
     }
 
     private async Task<string?> RefreshAsync(FaultlineClient client, StoredCredentials saved, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ internal sealed class FaultlineClient : IDisposable
     private static readonly IncidentsJsonContext IncidentsJson = IncidentsJsonContext.Default;
     private static readonly ClientJsonContext ClientJson = ClientJsonContext.Default;
 
+    /// <summary>The largest <c>limit</c> the lists accept (API.md).</summary>
+    public const int MaxPageSize = 200;
+
     private readonly HttpClient http;
     private readonly IAccessTokenSource? tokens;
 
@@ -89,6 +92,31 @@ internal sealed class FaultlineClient : IDisposable
     /// <summary>A page of the repository's incident groups; with <paramref name="ifNoneMatch"/>, "not modified" when nothing changed.</summary>
     public Task<Conditional<IncidentGroupPage>> ListIncidentGroupsAsync(string repository, IncidentQuery query, string? ifNoneMatch, CancellationToken cancellationToken) =>
         SendConditionalAsync($"{RepositoryPath(repository)}/incident-groups{query.ToQueryString()}", ifNoneMatch, IncidentsJson.IncidentGroupPage, cancellationToken);
+
+    /// <summary>
+    /// Every group with <paramref name="status"/>, all pages (the largest page size the server allows).
+    /// With <paramref name="ifNoneMatch"/> (the ETag this returned before), "not modified" when the first
+    /// page is unchanged: groups are listed most recently seen first, so any new occurrence changes it.
+    /// </summary>
+    public async Task<Conditional<IReadOnlyList<IncidentGroup>>> ListAllIncidentGroupsAsync(
+        string repository, string status, string? ifNoneMatch, CancellationToken cancellationToken)
+    {
+        var query = new IncidentQuery(Status: status, Limit: MaxPageSize);
+        var first = await ListIncidentGroupsAsync(repository, query, ifNoneMatch, cancellationToken);
+        if (first.Value is not { } page)
+        {
+            return new Conditional<IReadOnlyList<IncidentGroup>>(null, first.ETag);
+        }
+
+        var groups = new List<IncidentGroup>(page.Groups);
+        while (page.NextCursor is { } cursor)
+        {
+            page = (await ListIncidentGroupsAsync(repository, query with { Cursor = cursor }, null, cancellationToken)).Value!;
+            groups.AddRange(page.Groups);
+        }
+
+        return new Conditional<IReadOnlyList<IncidentGroup>>(groups, first.ETag);
+    }
 
     public Task<Incident> GetIncidentAsync(string incidentId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"api/v1/incidents/{Uri.EscapeDataString(incidentId)}", null, IncidentsJson.Incident, authenticated: true, cancellationToken);

@@ -16,6 +16,9 @@ internal sealed class ServerUnreachableException(Uri server, string reason, Exce
     : Exception($"Cannot reach the Faultline server at {ServerAddress.Format(server)}: {reason}", inner)
 {
     public Uri Server { get; } = server;
+
+    /// <summary>Why, in a few words: "connection refused", "unknown host", "no answer within 60 s".</summary>
+    public string Reason { get; } = reason;
 }
 
 /// <summary>No usable credentials for <see cref="Server"/>: never signed in, signed in elsewhere, or the session ended.</summary>

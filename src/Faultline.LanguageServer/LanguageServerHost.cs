@@ -16,7 +16,11 @@ namespace Faultline.LanguageServer;
 public static class LanguageServerHost
 {
     /// <summary>Serves one client until it sends <c>exit</c> or closes the stream; 0 after a proper shutdown, else 1.</summary>
-    public static async Task<int> RunAsync(Stream input, Stream output, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(Stream input, Stream output, CancellationToken cancellationToken) =>
+        RunAsync(input, output, server: null, cancellationToken);
+
+    /// <summary>As <see cref="RunAsync(Stream, Stream, CancellationToken)"/>; <paramref name="server"/> (<c>--server</c>) is used when the editor's settings name none.</summary>
+    public static async Task<int> RunAsync(Stream input, Stream output, string? server, CancellationToken cancellationToken)
     {
         var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("FAULTLINE_LOG_LEVEL"), ignoreCase: true, out var parsed)
             ? parsed
@@ -29,7 +33,7 @@ public static class LanguageServerHost
                 console.SingleLine = true;
                 console.ColorBehavior = LoggerColorBehavior.Disabled;
             }));
-        return await RunAsync(input, output, LanguageServerOptions.FromEnvironment(loggerFactory), cancellationToken);
+        return await RunAsync(input, output, LanguageServerOptions.FromEnvironment(loggerFactory, server), cancellationToken);
     }
 
     internal static async Task<int> RunAsync(Stream input, Stream output, LanguageServerOptions options, CancellationToken cancellationToken)

@@ -1,22 +1,23 @@
+using Faultline.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Faultline.LanguageServer;
 
-/// <summary>What the language server takes from its surroundings; tests replace the clock, folders and timings.</summary>
+/// <summary>What the language server takes from its surroundings; tests replace the clock, environment and timings.</summary>
 internal sealed record LanguageServerOptions
 {
     public required TimeProvider Time { get; init; }
 
     public required ILoggerFactory LoggerFactory { get; init; }
 
-    /// <summary><c>$XDG_CONFIG_HOME</c>, else <c>~/.config</c>.</summary>
-    public required string ConfigDirectory { get; init; }
+    /// <summary>
+    /// The process environment, read as the CLI reads it: <c>XDG_CONFIG_HOME</c> (where <c>faultline login</c>
+    /// saved the credentials), <c>FAULTLINE_TOKEN</c>, <c>FAULTLINE_SERVER</c>, <c>FAULTLINE_GITHUB_HOSTS</c>.
+    /// </summary>
+    public required Func<string, string?> Environment { get; init; }
 
-    /// <summary><c>FAULTLINE_TOKEN</c>: overrides the saved credentials.</summary>
-    public string? EnvironmentToken { get; init; }
-
-    /// <summary><c>FAULTLINE_SERVER</c>: used when the editor's settings name no server.</summary>
-    public string? EnvironmentServer { get; init; }
+    /// <summary><c>faultline lsp --server URL</c>: used when the editor's settings name no server.</summary>
+    public string? Server { get; init; }
 
     /// <summary>How often HEAD's files are looked at (cheap: a few file reads).</summary>
     public TimeSpan HeadPollInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -29,21 +30,17 @@ internal sealed record LanguageServerOptions
     /// <summary>Quiet time after the last keystroke before a file's diagnostics are moved and re-published.</summary>
     public TimeSpan ChangeDebounce { get; init; } = TimeSpan.FromMilliseconds(150);
 
-    public static LanguageServerOptions FromEnvironment(ILoggerFactory loggerFactory)
-    {
-        var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
-        if (string.IsNullOrEmpty(configHome))
-        {
-            configHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
-        }
+    /// <summary>Per request, shorter than the CLI's: a refresh loop retries anyway.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-        return new LanguageServerOptions
-        {
-            Time = TimeProvider.System,
-            LoggerFactory = loggerFactory,
-            ConfigDirectory = configHome,
-            EnvironmentToken = Environment.GetEnvironmentVariable("FAULTLINE_TOKEN"),
-            EnvironmentServer = Environment.GetEnvironmentVariable("FAULTLINE_SERVER"),
-        };
-    }
+    /// <summary>The store <c>faultline login</c> writes: <c>$XDG_CONFIG_HOME/faultline/credentials.json</c>.</summary>
+    public CredentialStore CreateCredentialStore() => CredentialStore.Default(Environment);
+
+    public static LanguageServerOptions FromEnvironment(ILoggerFactory loggerFactory, string? server) => new()
+    {
+        Time = TimeProvider.System,
+        LoggerFactory = loggerFactory,
+        Environment = System.Environment.GetEnvironmentVariable,
+        Server = server,
+    };
 }

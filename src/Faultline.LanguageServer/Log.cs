@@ -23,9 +23,6 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "{Repository}: HEAD moved to {Head}")]
     public static partial void HeadChanged(ILogger logger, string repository, string? head);
 
-    [LoggerMessage(7, LogLevel.Information, "Access token refreshed")]
-    public static partial void TokenRefreshed(ILogger logger);
-
     [LoggerMessage(8, LogLevel.Error, "Unexpected error in {Operation}")]
     public static partial void UnexpectedError(ILogger logger, string operation, Exception exception);
 

@@ -17,6 +17,9 @@ public sealed class GitRemoteTests
     [InlineData("git@github.com:octo/shop", "github.com", "octo/shop")]
     [InlineData("GitHub.com:octo/shop.git", "github.com", "octo/shop")]
     [InlineData("git@gitlab.com:octo/shop.git", "gitlab.com", "octo/shop")]
+    [InlineData("https://token@github.com/octo/shop.git/", "github.com", "octo/shop")]
+    [InlineData("ssh://git@github.example.com:2222/octo/shop.git", "github.example.com", "octo/shop")]
+    [InlineData("  https://github.com/octo/shop.git\n", "github.com", "octo/shop")]
     public void TryParse_KnownRemoteForms_ReturnHostAndRepository(string url, string host, string repository)
     {
         Assert.True(GitRemote.TryParse(url, out var parsedHost, out var parsedRepository));
@@ -24,6 +27,7 @@ public sealed class GitRemoteTests
     }
 
     [Theory]
+    [InlineData("")]
     [InlineData("/srv/git/shop.git")]
     [InlineData("https://github.com/octo")]
     [InlineData("https://github.com/octo/shop/tree/main")]

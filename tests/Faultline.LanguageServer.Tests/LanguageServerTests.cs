@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Faultline.Client;
 using Faultline.LanguageServer.Tests.Infrastructure;
 
 namespace Faultline.LanguageServer.Tests;
@@ -198,7 +199,8 @@ public sealed class LanguageServerTests
         var resolve = actions.EnumerateArray().Single(a => a.GetProperty("title").GetString()!.StartsWith("Resolve in Faultline", StringComparison.Ordinal));
         await scenario.Client.ExecuteCommandAsync(resolve.GetProperty("command"));
 
-        var remaining = Assert.Single(scenario.Client.DiagnosticsOf(scenario.Checkout));
+        // The publish precedes the command's answer on the wire, but this client handles notifications on other threads.
+        var remaining = Assert.Single(await scenario.Client.WaitForDiagnosticsAsync(scenario.Checkout, d => d.Length == 1));
         Assert.Equal(kept, remaining.GetProperty("code").GetString());
         Assert.Equal(1, scenario.Server.Requests("resolve"));
         Assert.Contains(actions.EnumerateArray(), a => a.GetProperty("title").GetString()!.StartsWith("Open in dashboard", StringComparison.Ordinal));
@@ -314,7 +316,8 @@ public sealed class LanguageServerTests
         var saved = JsonNode.Parse(File.ReadAllText(scenario.CredentialsPath))!;
         Assert.Equal(scenario.Server.RefreshToken, (string?)saved["refresh_token"]);
         Assert.StartsWith("fl_at_refreshed", (string?)saved["access_token"]);
-        Assert.Equal(scenario.Server.Url.ToString(), (string?)saved["server"]);
+        Assert.Equal(ServerAddress.Format(scenario.Server.Url), (string?)saved["server"]);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(scenario.CredentialsPath));
         Assert.Equal(1, scenario.Server.Requests("refresh"));
         Assert.Empty(scenario.Client.Messages);
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Faultline.LanguageServer.Incidents;
+using Faultline.Contracts;
 
 namespace Faultline.LanguageServer.Diagnostics;
 
@@ -53,17 +53,9 @@ internal static class HoverBuilder
         return text.ToString();
     }
 
-    /// <summary>In-app frames first (newest first), then the others; from structured frames when the server sends them, else the raw trace.</summary>
+    /// <summary>The raw trace with in-app frames first, then the library ones (the header lines stay on top).</summary>
     public static string? StackTrace(Incident? incident)
     {
-        if (incident?.Frames is { Count: > 0 } frames)
-        {
-            var newestFirst = frames.Reverse().ToList();
-            var ordered = newestFirst.Where(f => f.InApp == true).Concat(newestFirst.Where(f => f.InApp != true));
-            return string.Join('\n', ordered.Select(f =>
-                $"at {f.Function ?? "<anonymous>"} ({f.File}:{f.Line}{(f.Column is { } column ? $":{column}" : "")}){(f.InApp == true ? "" : "  [library]")}"));
-        }
-
         if (incident?.StackTrace is not { Length: > 0 } raw)
         {
             return null;

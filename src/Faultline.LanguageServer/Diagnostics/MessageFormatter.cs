@@ -1,5 +1,5 @@
 using System.Globalization;
-using Faultline.LanguageServer.Incidents;
+using Faultline.Contracts;
 
 namespace Faultline.LanguageServer.Diagnostics;
 

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Logging;
+using Faultline.Client;
 
 namespace Faultline.LanguageServer.Incidents;
 
 /// <summary>Why the server could not be asked, in the words the user acts on.</summary>
-internal enum Problem
+internal enum ConnectionProblem
 {
     None,
     NotSignedIn,
@@ -13,107 +13,96 @@ internal enum Problem
     NoProject,
 }
 
-internal sealed record Outcome<T>(Problem Problem, T? Value = default, bool NotModified = false, string? ETag = null, string? Detail = null, Uri? Server = null);
+internal sealed record Outcome<T>(ConnectionProblem Problem, T? Value = default, string? Detail = null, Uri? Server = null);
 
 /// <summary>
-/// Calls the Faultline server as the signed-in user: picks the server URL (settings, then
-/// <c>FAULTLINE_SERVER</c>, then the one saved at login), sends the access token, refreshes it
-/// when it has expired or is refused (once), and turns failures into a <see cref="Problem"/>.
+/// Calls the Faultline server as the signed-in user through the shared <see cref="FaultlineClient"/>:
+/// the server is the editor's setting, else <c>--server</c>, else as the CLI picks it
+/// (<c>FAULTLINE_SERVER</c>, the one saved at login); the token is <c>FAULTLINE_TOKEN</c> or the
+/// session <c>faultline login</c> saved, refreshed and written back by the CLI's own code. Failures
+/// become a <see cref="ConnectionProblem"/>.
 /// </summary>
-internal sealed class FaultlineConnection(
-    FaultlineApi api, CredentialStore credentials, Func<Settings> settings, LanguageServerOptions options)
+internal sealed class FaultlineConnection(Func<Settings> settings, LanguageServerOptions options) : IDisposable
 {
-    private readonly SemaphoreSlim refreshLock = new(1, 1);
-    private readonly ILogger logger = options.LoggerFactory.CreateLogger("Faultline.LanguageServer");
+    private readonly CredentialStore store = options.CreateCredentialStore();
+    private readonly Lock gate = new();
+    private IAccessTokenSource? tokens;
+    private FaultlineClient? client;
 
-    /// <summary>The server URL the language server talks to, or <see langword="null"/> when none is known.</summary>
-    public Uri? GetServer(Credentials? signedIn = null)
+    /// <summary>The server URL the language server talks to, or <see langword="null"/> when the setting is not a URL.</summary>
+    public Uri? GetServer()
     {
-        var url = settings().Server ?? options.EnvironmentServer ?? (signedIn ?? credentials.Load())?.Server;
-        if (url is null || !Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var server))
+        try
+        {
+            return ServerAddress.Resolve(settings().Server ?? options.Server, options.Environment, store);
+        }
+        catch (ArgumentException)
         {
             return null;
         }
-
-        return server;
     }
 
-    public async Task<Outcome<T>> SendAsync<T>(
-        Func<Uri, string, CancellationToken, Task<ApiResult<T>>> call, CancellationToken cancellationToken)
+    public async Task<Outcome<T>> SendAsync<T>(Func<FaultlineClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        var signedIn = credentials.Load();
-        if (signedIn is null)
-        {
-            return new Outcome<T>(Problem.NotSignedIn);
-        }
-
-        if (GetServer(signedIn) is not { } server)
-        {
-            return new Outcome<T>(Problem.NoServer);
-        }
-
-        var token = signedIn.AccessToken;
-        var now = options.Time.GetUtcNow();
-        if (!signedIn.FromEnvironment && signedIn.ExpiresAt is { } expiresAt && expiresAt <= now.AddSeconds(30) && signedIn.RefreshToken is not null)
-        {
-            token = await RefreshAsync(server, token, cancellationToken) ?? token;
-        }
-
-        var result = await call(server, token, cancellationToken);
-        if (result.Status == ApiStatus.Unauthorized && !signedIn.FromEnvironment)
-        {
-            if (await RefreshAsync(server, token, cancellationToken) is { } refreshed)
-            {
-                result = await call(server, refreshed, cancellationToken);
-            }
-        }
-
-        var problem = result.Status switch
-        {
-            ApiStatus.Unauthorized => Problem.SignedOut,
-            ApiStatus.Unavailable => Problem.ServerDown,
-            ApiStatus.NotFound => Problem.NoProject,
-            _ => Problem.None,
-        };
-        return new Outcome<T>(problem, result.Value, result.Status == ApiStatus.NotModified, result.ETag, result.Detail, server);
-    }
-
-    /// <summary>A fresh access token, or <see langword="null"/> when the session cannot be refreshed.</summary>
-    private async Task<string?> RefreshAsync(Uri server, string rejectedToken, CancellationToken cancellationToken)
-    {
-        await refreshLock.WaitAsync(cancellationToken);
+        Uri server;
         try
         {
-            // Another caller (or `faultline login`) may have refreshed meanwhile.
-            var current = credentials.Load();
-            if (current is null || current.FromEnvironment)
-            {
-                return null;
-            }
-
-            if (current.AccessToken != rejectedToken)
-            {
-                return current.AccessToken;
-            }
-
-            if (current.RefreshToken is null)
-            {
-                return null;
-            }
-
-            var result = await api.RefreshAsync(server, current.RefreshToken, cancellationToken);
-            if (result is not { Status: ApiStatus.Ok, Value: { } tokens })
-            {
-                return null;
-            }
-
-            credentials.Save(tokens, options.Time.GetUtcNow());
-            Log.TokenRefreshed(logger);
-            return tokens.AccessToken;
+            server = ServerAddress.Resolve(settings().Server ?? options.Server, options.Environment, store);
         }
-        finally
+        catch (ArgumentException exception)
         {
-            refreshLock.Release();
+            return new Outcome<T>(ConnectionProblem.NoServer, Detail: exception.Message);
+        }
+
+        try
+        {
+            return new Outcome<T>(ConnectionProblem.None, await call(ClientFor(server), cancellationToken), Server: server);
+        }
+        catch (NotSignedInException exception)
+        {
+            // A session for this server that no longer works has ended; no session (or one for another server) was never there.
+            var signedOut = store.Load() is { } saved && ServerAddress.SameServer(saved.Server, server);
+            return new Outcome<T>(signedOut ? ConnectionProblem.SignedOut : ConnectionProblem.NotSignedIn, Detail: exception.Message, Server: server);
+        }
+        catch (ServerUnreachableException exception)
+        {
+            return new Outcome<T>(ConnectionProblem.ServerDown, Detail: exception.Reason, Server: server);
+        }
+        catch (FaultlineApiException exception) when (exception.Status is 403 or 404)
+        {
+            return new Outcome<T>(ConnectionProblem.NoProject, Detail: exception.Message, Server: server);
+        }
+        catch (FaultlineApiException exception)
+        {
+            return new Outcome<T>(ConnectionProblem.ServerDown, Detail: $"HTTP {exception.Status}: {exception.Message}", Server: server);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            client?.Dispose();
+            client = null;
+        }
+    }
+
+    /// <summary>One client per server, replaced when the settings name another one.</summary>
+    private FaultlineClient ClientFor(Uri server)
+    {
+        lock (gate)
+        {
+            // FAULTLINE_TOKEN is read once, as the CLI would; the saved session is re-read on every call.
+            tokens ??= options.Environment(ServerAddress.TokenVariable) is { Length: > 0 } token
+                ? new FixedAccessToken(token)
+                : new StoredAccessToken(store, options.Time);
+            if (client is null || client.Server != server)
+            {
+                // Requests still running on the old client finish; it is only left for the GC.
+                client = new FaultlineClient(server, tokens, timeout: options.RequestTimeout);
+            }
+
+            return client;
         }
     }
 }

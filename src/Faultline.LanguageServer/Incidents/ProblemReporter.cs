@@ -1,3 +1,4 @@
+using Faultline.Client;
 using Faultline.LanguageServer.Protocol;
 using StreamJsonRpc;
 
@@ -12,9 +13,9 @@ internal sealed class ProblemReporter(JsonRpc rpc)
     private readonly HashSet<string> shown = [];
     private readonly Lock gate = new();
 
-    public async Task ReportAsync(string repository, Problem problem, Uri? server, string? detail)
+    public async Task ReportAsync(string repository, ConnectionProblem problem, Uri? server, string? detail)
     {
-        var key = problem == Problem.NoProject ? $"{problem}:{repository}" : problem.ToString();
+        var key = problem == ConnectionProblem.NoProject ? $"{problem}:{repository}" : problem.ToString();
         lock (gate)
         {
             if (!shown.Add(key))
@@ -31,17 +32,19 @@ internal sealed class ProblemReporter(JsonRpc rpc)
     {
         lock (gate)
         {
-            shown.RemoveWhere(key => !key.StartsWith($"{Problem.NoProject}:", StringComparison.Ordinal) || key == $"{Problem.NoProject}:{repository}");
+            shown.RemoveWhere(key => !key.StartsWith($"{ConnectionProblem.NoProject}:", StringComparison.Ordinal) || key == $"{ConnectionProblem.NoProject}:{repository}");
         }
     }
 
-    public static string Describe(string repository, Problem problem, Uri? server, string? detail) => problem switch
+    public static string Describe(string repository, ConnectionProblem problem, Uri? server, string? detail) => problem switch
     {
-        Problem.NotSignedIn => "Faultline: not signed in. Run `faultline login` in a terminal (or set FAULTLINE_TOKEN); production errors appear here by themselves once you are.",
-        Problem.NoServer => "Faultline: no server configured. Run `faultline login --server URL`, or set the \"server\" setting (faultline.server in VS Code).",
-        Problem.SignedOut => "Faultline: your session has ended (signed out or expired). Run `faultline login` again; this editor picks it up by itself.",
-        Problem.ServerDown => $"Faultline: cannot reach {server} ({detail}). Retrying in the background.",
-        Problem.NoProject => $"Faultline: {server} has no project for {repository} (or it is not yours). Create one with `faultline projects create {repository}`.",
+        ConnectionProblem.NotSignedIn => $"Faultline: not signed in to {Format(server)}. Run `faultline login --server {Format(server)}` in a terminal (or set FAULTLINE_TOKEN); production errors appear here by themselves once you are.",
+        ConnectionProblem.NoServer => $"Faultline: {detail} Set the \"server\" setting (faultline.server in VS Code) to your Faultline server's URL.",
+        ConnectionProblem.SignedOut => "Faultline: your session has ended (signed out or expired). Run `faultline login` again; this editor picks it up by itself.",
+        ConnectionProblem.ServerDown => $"Faultline: cannot reach {server} ({detail}). Retrying in the background.",
+        ConnectionProblem.NoProject => $"Faultline: {server} has no project for {repository} (or it is not yours). Create one with `faultline projects create {repository}`.",
         _ => $"Faultline: {problem}",
     };
+
+    private static string Format(Uri? server) => server is null ? "the server" : ServerAddress.Format(server);
 }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Faultline.Client;
 using Faultline.Client.Git;
+using Faultline.Contracts;
 using Faultline.LanguageServer.Diagnostics;
 using Faultline.LanguageServer.Incidents;
 using Faultline.LanguageServer.Protocol;
@@ -20,8 +22,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
     private readonly JsonRpc rpc;
     private readonly LanguageServerOptions options;
     private readonly ILogger logger;
-    private readonly HttpClient http;
-    private readonly FaultlineApi api;
+    private readonly IReadOnlyList<string> gitHubHosts;
     private readonly FaultlineConnection connection;
     private readonly ProblemReporter problems;
     private readonly ConcurrentDictionary<string, WorkspaceRepository> repositories = new(StringComparer.Ordinal);
@@ -36,10 +37,8 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
         this.options = options;
         ProtocolJson = protocolJson;
         logger = options.LoggerFactory.CreateLogger("Faultline.LanguageServer");
-        http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-        http.DefaultRequestHeaders.UserAgent.ParseAdd("faultline-lsp/1.0");
-        api = new FaultlineApi(http);
-        connection = new FaultlineConnection(api, new CredentialStore(options), () => settings, options);
+        gitHubHosts = GitRemote.Hosts(options.Environment);
+        connection = new FaultlineConnection(() => settings, options);
         problems = new ProblemReporter(rpc);
         Publisher = new DiagnosticPublisher(rpc);
     }
@@ -82,10 +81,14 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
             return;
         }
 
-        var remote = await GitFileReader.RunGitAsync(reader.Root, ["config", "--get", "remote.origin.url"], cancellationToken);
-        if (RepositoryName.Parse(remote) is not { } name)
+        string name;
+        try
         {
-            Log.FolderSkipped(logger, folder, "no origin remote naming owner/repository");
+            name = await GitRemote.ResolveOriginAsync(reader.Root, gitHubHosts, cancellationToken);
+        }
+        catch (GitException exception)
+        {
+            Log.FolderSkipped(logger, folder, exception.Message);
             await reader.DisposeAsync();
             return;
         }
@@ -103,7 +106,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
             return;
         }
 
-        Log.RepositoryOpened(logger, folder, name.FullName, repository.Head);
+        Log.RepositoryOpened(logger, folder, name, repository.Head);
         if (started)
         {
             StartLoop(repository);
@@ -140,7 +143,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
     {
         foreach (var repository in repositories.Values)
         {
-            if ((await RefreshAsync(repository, remap: true, cancellationToken)).Problem != Problem.None)
+            if ((await RefreshAsync(repository, remap: true, cancellationToken)).Problem != ConnectionProblem.None)
             {
                 // Let the repository's loop take over with its retries and backoff.
                 repository.Wake.Set();
@@ -210,16 +213,15 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
         }
 
         var name = repository.Name;
-        var outcome = await connection.SendAsync(
-            (server, token, ct) => api.ResolveGroupAsync(server, token, name.Owner, name.Name, target.Fingerprint, ct), cancellationToken);
-        if (outcome.Problem != Problem.None)
+        var outcome = await connection.SendAsync((client, ct) => client.ResolveIncidentGroupAsync(name, target.Fingerprint, ct), cancellationToken);
+        if (outcome.Problem != ConnectionProblem.None)
         {
             await rpc.NotifyWithParameterObjectAsync(LspMethods.ShowMessage, new ShowMessageParams(
-                MessageType.Error, $"Faultline: could not resolve. {ProblemReporter.Describe(name.FullName, outcome.Problem, outcome.Server, outcome.Detail)}"));
+                MessageType.Error, $"Faultline: could not resolve. {ProblemReporter.Describe(name, outcome.Problem, outcome.Server, outcome.Detail)}"));
             return false;
         }
 
-        Log.Resolved(logger, target.Fingerprint, name.FullName);
+        Log.Resolved(logger, target.Fingerprint, name);
         await repository.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -244,7 +246,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
             return cached;
         }
 
-        var outcome = await connection.SendAsync((server, token, ct) => api.GetIncidentAsync(server, token, incidentId, ct), cancellationToken);
+        var outcome = await connection.SendAsync((client, ct) => client.GetIncidentAsync(incidentId, ct), cancellationToken);
         if (outcome.Value is { } incident)
         {
             incidents[incidentId] = incident;
@@ -270,7 +272,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
         }
 
         repositories.Clear();
-        http.Dispose();
+        connection.Dispose();
     }
 
     private static string UriOf(string path) => DocumentStore.ToUri(path);
@@ -284,7 +286,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
         var remap = true;
         while (!cancellationToken.IsCancellationRequested)
         {
-            Outcome<IReadOnlyList<IncidentGroup>> outcome;
+            Outcome<Conditional<IReadOnlyList<IncidentGroup>>> outcome;
             try
             {
                 outcome = await RefreshAsync(repository, remap || repository.TakeRemapRequest(), cancellationToken);
@@ -296,12 +298,12 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 Log.UnexpectedError(logger, "refresh", exception);
-                outcome = new Outcome<IReadOnlyList<IncidentGroup>>(Problem.ServerDown, Detail: exception.Message);
+                outcome = new Outcome<Conditional<IReadOnlyList<IncidentGroup>>>(ConnectionProblem.ServerDown, Detail: exception.Message);
             }
 
             remap = false;
             TimeSpan delay;
-            if (outcome.Problem == Problem.None)
+            if (outcome.Problem == ConnectionProblem.None)
             {
                 failures = 0;
                 delay = settings.RefreshInterval;
@@ -311,7 +313,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
                 failures++;
                 var backoff = options.InitialBackoff * Math.Pow(2, Math.Min(failures - 1, 16));
                 delay = backoff < options.MaxBackoff ? backoff : options.MaxBackoff;
-                Log.RefreshFailed(logger, repository.Name.FullName, outcome.Problem.ToString(), outcome.Detail, delay);
+                Log.RefreshFailed(logger, repository.Name, outcome.Problem.ToString(), outcome.Detail, delay);
             }
 
             try
@@ -347,7 +349,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
             {
                 repository.HeadSignature = signature;
                 repository.Head = await repository.Reader.GetHeadAsync(cancellationToken);
-                Log.HeadChanged(logger, repository.Name.FullName, repository.Head);
+                Log.HeadChanged(logger, repository.Name, repository.Head);
                 return true;
             }
         }
@@ -355,36 +357,37 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
         return false;
     }
 
-    private async Task<Outcome<IReadOnlyList<IncidentGroup>>> RefreshAsync(
+    private async Task<Outcome<Conditional<IReadOnlyList<IncidentGroup>>>> RefreshAsync(
         WorkspaceRepository repository, bool remap, CancellationToken cancellationToken)
     {
         var name = repository.Name;
         var server = connection.GetServer();
         var etag = server is not null && server == repository.ETagServer ? repository.ETag : null;
         var outcome = await connection.SendAsync(
-            (s, token, ct) => api.GetOpenGroupsAsync(s, token, name.Owner, name.Name, etag, ct), cancellationToken);
-        if (outcome.Problem != Problem.None)
+            (client, ct) => client.ListAllIncidentGroupsAsync(name, IncidentStatus.Open, etag, ct), cancellationToken);
+        if (outcome.Problem != ConnectionProblem.None)
         {
-            await problems.ReportAsync(name.FullName, outcome.Problem, outcome.Server, outcome.Detail);
+            await problems.ReportAsync(name, outcome.Problem, outcome.Server, outcome.Detail);
             return outcome;
         }
 
-        problems.Clear(name.FullName);
-        if (outcome.NotModified && !remap)
+        problems.Clear(name);
+        var groups = outcome.Value!;
+        if (groups.NotModified && !remap)
         {
-            Log.GroupsNotModified(logger, name.FullName);
+            Log.GroupsNotModified(logger, name);
             return outcome;
         }
 
         await repository.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (!outcome.NotModified)
+            if (!groups.NotModified)
             {
-                repository.Groups = outcome.Value ?? [];
-                repository.ETag = outcome.ETag;
+                repository.Groups = groups.Value!;
+                repository.ETag = groups.ETag;
                 repository.ETagServer = outcome.Server;
-                Log.GroupsFetched(logger, name.FullName, repository.Groups.Count);
+                Log.GroupsFetched(logger, name, repository.Groups.Count);
             }
 
             await RemapAsync(repository, cancellationToken);
@@ -450,7 +453,7 @@ internal sealed class FaultlineWorkspace : IAsyncDisposable
             published++;
         }
 
-        Log.Published(logger, repository.Name.FullName, published, stopwatch.Elapsed.TotalMilliseconds);
+        Log.Published(logger, repository.Name, published, stopwatch.Elapsed.TotalMilliseconds);
     }
 
     private sealed class PendingRemap(FaultlineWorkspace workspace, string path)

@@ -1,5 +1,5 @@
 using Faultline.Client.Git;
-using Faultline.LanguageServer.Incidents;
+using Faultline.Contracts;
 
 namespace Faultline.LanguageServer.Workspace;
 
@@ -11,7 +11,7 @@ namespace Faultline.LanguageServer.Workspace;
 internal sealed record ResolvedGroup(IncidentGroup Group, string CurrentPath, string? OldText, bool CommitFetched);
 
 /// <summary>One workspace folder's git repository and what the language server knows of its incidents.</summary>
-internal sealed class WorkspaceRepository(string folder, string root, GitFileReader reader, RepositoryName name) : IAsyncDisposable
+internal sealed class WorkspaceRepository(string folder, string root, GitFileReader reader, string name) : IAsyncDisposable
 {
     private volatile IReadOnlyDictionary<string, IReadOnlyList<ResolvedGroup>> files = new Dictionary<string, IReadOnlyList<ResolvedGroup>>();
     private int remapRequested;
@@ -23,7 +23,8 @@ internal sealed class WorkspaceRepository(string folder, string root, GitFileRea
 
     public GitFileReader Reader { get; } = reader;
 
-    public RepositoryName Name { get; } = name;
+    /// <summary><c>owner/repo</c>, from the <c>origin</c> remote.</summary>
+    public string Name { get; } = name;
 
     /// <summary>Held while groups change and diagnostics are placed and published (never during HTTP), so those never interleave.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);

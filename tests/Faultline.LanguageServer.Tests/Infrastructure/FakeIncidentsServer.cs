@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Faultline.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Faultline.LanguageServer.Tests.Infrastructure;
 
 /// <summary>
-/// A small stand-in for the Faultline server's incident endpoints (API.md shapes), over real HTTP on
+/// A small stand-in for the Faultline server's incident endpoints (the shapes of Faultline.Contracts), over real HTTP on
 /// 127.0.0.1: open groups with an ETag and 304, an incident, group resolve, token refresh. It counts
 /// requests and can be stopped and started again on the same port.
 /// </summary>
@@ -93,8 +95,8 @@ internal sealed class FakeIncidentsServer : IAsyncDisposable
             ["commit_sha"] = commitSha,
             ["environments"] = new JsonArray(environment),
             ["count"] = count,
-            ["first_seen"] = seen.AddDays(-2).ToString("O"),
-            ["last_seen"] = seen.ToString("O"),
+            ["first_seen"] = Timestamp(seen.AddDays(-2)),
+            ["last_seen"] = Timestamp(seen),
             ["latest_incident_id"] = incidentId,
         };
         incidents[incidentId] = new JsonObject
@@ -109,6 +111,7 @@ internal sealed class FakeIncidentsServer : IAsyncDisposable
             ["commit_sha"] = commitSha,
             ["environment"] = environment,
             ["status"] = "open",
+            ["occurred_at"] = Timestamp(seen),
             ["fingerprint"] = fingerprint,
         };
         lock (gate)
@@ -120,6 +123,8 @@ internal sealed class FakeIncidentsServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString(UtcTimestampConverter.Format, CultureInfo.InvariantCulture);
 
     private void Count(string key) => requests.AddOrUpdate(key, 1, (_, n) => n + 1);
 
@@ -145,7 +150,7 @@ internal sealed class FakeIncidentsServer : IAsyncDisposable
         string body;
         lock (gate)
         {
-            body = new JsonObject { ["incident_groups"] = new JsonArray([.. list.Select(g => g.DeepClone())]) }.ToJsonString();
+            body = new JsonObject { ["groups"] = new JsonArray([.. list.Select(g => g.DeepClone())]), ["next_cursor"] = null }.ToJsonString();
         }
 
         var etag = $"\"{body.GetHashCode():x8}\"";

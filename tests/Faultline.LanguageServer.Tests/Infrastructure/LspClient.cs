@@ -56,8 +56,12 @@ internal sealed class LspClient : IAsyncDisposable
         LoggerFactory = Environment.GetEnvironmentVariable("FAULTLINE_TEST_LOG") is null
             ? NullLoggerFactory.Instance
             : LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)),
-        ConfigDirectory = configDirectory,
-        EnvironmentToken = token,
+        Environment = name => name switch
+        {
+            "XDG_CONFIG_HOME" => configDirectory,
+            "FAULTLINE_TOKEN" => token,
+            _ => null,
+        },
         HeadPollInterval = TimeSpan.FromMilliseconds(100),
         InitialBackoff = TimeSpan.FromMilliseconds(100),
         MaxBackoff = TimeSpan.FromMilliseconds(500),

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using Faultline.Client;
+using Faultline.Contracts;
 
 namespace Faultline.LanguageServer.Tests.Infrastructure;
 
@@ -59,17 +60,9 @@ internal sealed class LspScenario : IAsyncDisposable
         return (scenario, deployed);
     }
 
-    public void WriteCredentials(string accessToken, string? refreshToken, DateTimeOffset expiresAt)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(CredentialsPath)!);
-        File.WriteAllText(CredentialsPath, new JsonObject
-        {
-            ["server"] = Server.Url.ToString(),
-            ["access_token"] = accessToken,
-            ["refresh_token"] = refreshToken,
-            ["expires_at"] = expiresAt.UtcDateTime.ToString("O"),
-        }.ToJsonString());
-    }
+    /// <summary>Saves a session as <c>faultline login</c> does (the client's own store and format).</summary>
+    public void WriteCredentials(string accessToken, string? refreshToken, DateTimeOffset expiresAt) =>
+        new CredentialStore(CredentialsPath).Save(new StoredCredentials(ServerAddress.Format(Server.Url), accessToken, refreshToken, expiresAt));
 
     /// <summary>Starts the language server and initializes it on the repository, with the server in <c>initializationOptions</c>.</summary>
     public async Task StartAsync(int refreshIntervalSeconds = 60, IEnumerable<string>? folders = null)
