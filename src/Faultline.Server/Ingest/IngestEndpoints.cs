@@ -11,6 +11,7 @@ internal static class IngestEndpoints
         app.MapPost("/api/v1/incidents", PostIncidentsAsync)
             .WithTags("Ingest")
             .RequireCors(SentryEndpoints.CorsPolicy)
+            .AllowAnonymous() // authenticated by the ingest key, not by a sign-in
             .DisableAntiforgery()
             .Accepts<JsonElement>("application/json")
             .Produces<IngestResponse>(StatusCodes.Status201Created);
