@@ -39,34 +39,52 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         ORDER BY i.occurred_at DESC, i.id DESC
         """;
 
+    /// <summary>The caller's project for a repository: the groups list looks it up first (ownership).</summary>
+    internal const string FindOwnedProjectSql = """
+        SELECT id FROM projects WHERE repo_full_name = @Repository AND owner_id = @UserId
+        """;
+
+    // Given the caller's project id as a value (so the planner sees how many incidents this
+    // project has: one project may hold a fifth of the table), in two steps, so that only narrow
+    // columns are aggregated and only one page's rows are read whole: count the matching incidents
+    // per fingerprint (an index-only scan of idx_incidents_project_status_fingerprint), keep the
+    // page of groups (most recently seen first), then fetch each kept group's latest incident by
+    // index. Incidents without a fingerprint (none made by ingest) are groups of one.
     internal const string ListGroupsSql = $"""
         WITH p AS (
-          SELECT id FROM projects WHERE repo_full_name = @Repository AND owner_id = @UserId
-        ), matching AS (
-          SELECT i.id, i.incident_id, COALESCE(i.fingerprint, i.incident_id) AS fingerprint, i.error_type,
-                 i.error_message, i.file_path, i.line_number, i.column_number, i.commit_sha, i.environment, i.occurred_at
-          FROM incidents i JOIN p ON i.project_id = p.id
-          WHERE {FilterSql}
+          SELECT @ProjectId::uuid AS id
         ), counted AS (
-          SELECT fingerprint, count(*) AS count, min(occurred_at) AS first_seen, max(occurred_at) AS last_seen,
-                 array_agg(DISTINCT environment ORDER BY environment) AS environments
-          FROM matching GROUP BY fingerprint
-        ), latest AS (
-          SELECT DISTINCT ON (fingerprint) * FROM matching ORDER BY fingerprint, occurred_at DESC, id DESC
+          SELECT COALESCE(i.fingerprint, i.incident_id) AS fingerprint, count(*) AS count,
+                 min(i.occurred_at) AS first_seen, max(i.occurred_at) AS last_seen,
+                 array_agg(DISTINCT i.environment ORDER BY i.environment) AS environments
+          FROM incidents i
+          WHERE i.project_id = @ProjectId AND {FilterSql}
+          GROUP BY 1
         ), page AS (
-          SELECT c.fingerprint, c.count, c.first_seen, c.last_seen, c.environments, l.error_type, l.error_message,
-                 l.file_path, l.line_number, l.column_number, l.commit_sha, l.incident_id
-          FROM counted c JOIN latest l ON l.fingerprint = c.fingerprint
+          SELECT * FROM counted c
           WHERE @CursorTime::timestamptz IS NULL OR c.last_seen < @CursorTime
              OR (c.last_seen = @CursorTime AND c.fingerprint < @CursorFingerprint)
           ORDER BY c.last_seen DESC, c.fingerprint DESC
           LIMIT @Limit
         )
-        SELECT p.id AS ProjectKey, g.fingerprint AS Fingerprint, g.error_type AS ErrorType,
-               g.error_message AS ErrorMessage, g.file_path AS FilePath, g.line_number AS LineNumber,
-               g.column_number AS ColumnNumber, g.commit_sha AS CommitSha, g.environments AS Environments,
-               g.count AS Count, g.first_seen AS FirstSeen, g.last_seen AS LastSeen, g.incident_id AS LatestIncidentId
-        FROM p LEFT JOIN page g ON true
+        SELECT p.id AS ProjectKey, g.fingerprint AS Fingerprint, l.error_type AS ErrorType,
+               l.error_message AS ErrorMessage, l.file_path AS FilePath, l.line_number AS LineNumber,
+               l.column_number AS ColumnNumber, l.commit_sha AS CommitSha, g.environments AS Environments,
+               g.count AS Count, g.first_seen AS FirstSeen, g.last_seen AS LastSeen, l.incident_id AS LatestIncidentId
+        FROM p
+        LEFT JOIN page g ON true
+        LEFT JOIN LATERAL (
+          (SELECT i.incident_id, i.error_type, i.error_message, i.file_path, i.line_number, i.column_number, i.commit_sha
+           FROM incidents i
+           WHERE i.project_id = p.id AND i.fingerprint = g.fingerprint AND {FilterSql}
+           ORDER BY i.occurred_at DESC
+           LIMIT 1)
+          UNION ALL
+          (SELECT i.incident_id, i.error_type, i.error_message, i.file_path, i.line_number, i.column_number, i.commit_sha
+           FROM incidents i
+           WHERE i.incident_id = g.fingerprint AND i.project_id = p.id AND i.fingerprint IS NULL)
+          LIMIT 1
+        ) l ON g.fingerprint IS NOT NULL
         ORDER BY g.last_seen DESC, g.fingerprint DESC
         """;
 
@@ -98,12 +116,15 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
     public async Task<IncidentGroupPage?> ListGroupsAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<IncidentGroupRow>(new CommandDefinition(
-            ListGroupsSql, Parameters(userId, repository, filter), cancellationToken: cancellationToken))).AsList();
-        if (rows.Count == 0)
+        var projectId = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            FindOwnedProjectSql, new { UserId = userId, Repository = repository }, cancellationToken: cancellationToken));
+        if (projectId is null)
         {
             return null;
         }
+
+        var rows = (await connection.QueryAsync<IncidentGroupRow>(new CommandDefinition(
+            ListGroupsSql, Parameters(userId, repository, filter, projectId), cancellationToken: cancellationToken))).AsList();
 
         var groups = rows.Where(row => row.Fingerprint is not null).ToList();
         var next = groups.Count == filter.Limit
@@ -121,9 +142,10 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
     }
 
     /// <summary>The Dapper parameters of both lists (also used by the EXPLAIN test).</summary>
-    internal static object Parameters(Guid userId, string repository, IncidentListParameters filter) => new
+    internal static object Parameters(Guid userId, string repository, IncidentListParameters filter, Guid? projectId = null) => new
     {
         UserId = userId,
+        ProjectId = projectId,
         Repository = repository,
         filter.Status,
         filter.Environment,

@@ -1,0 +1,1 @@
+DROP INDEX idx_incidents_project_status_fingerprint;
