@@ -37,7 +37,10 @@ internal sealed partial class HostileInputs
         {
             foreach (var template in templates)
             {
-                var text = string.Format(CultureInfo.InvariantCulture, template, path, project.IngestKey, Encoding.UTF8.GetByteCount(body), body);
+                // The query routes are GET routes: a POST there is a 405, which is not what this kind tests.
+                var isQuery = path.Contains("/repos/", StringComparison.Ordinal) || path.StartsWith("/api/v1/incidents/", StringComparison.Ordinal);
+                var framed = isQuery && template.StartsWith("POST ", StringComparison.Ordinal) ? "GET " + template[5..] : template;
+                var text = string.Format(CultureInfo.InvariantCulture, framed, path, project.IngestKey, Encoding.UTF8.GetByteCount(body), body);
                 yield return new HostileRequest("RAW", path) { Raw = Encoding.Latin1.GetBytes(text) };
             }
         }
