@@ -31,6 +31,23 @@ internal static class DatabaseExtensions
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run all day: prepared once per connection, they skip parsing
+            // and planning (half the cost of a page of incidents). A connection string may say otherwise.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
+        if (builder.ConnectionStringBuilder.ReadBufferSize == 8192)
+        {
+            // Npgsql's default (8 KB) reads a page of incidents (~120 KB) in fifteen system calls; 64 KB, in two.
+            builder.ConnectionStringBuilder.ReadBufferSize = 64 * 1024;
+        }
+
+        // Nothing in Faultline leaves session state on a pooled connection (the migrator's advisory
+        // lock is released before the connection goes back): skip resetting it at every return,
+        // which would cost a statement in front of every query and drop the prepared statements.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         return builder.Build();
     }
 }

@@ -29,11 +29,43 @@ internal static class IncidentEndpoints
         return group;
     }
 
-    private static Task<IResult> ListIncidentsAsync(
+    /// <summary>
+    /// A conditional request first reads only the page's ids and statuses (its tag) and answers 304
+    /// when they are unchanged; otherwise the page is read whole and written out row by row.
+    /// </summary>
+    private static async Task<IResult> ListIncidentsAsync(
         string owner, string repo, [AsParameters] IncidentFilter filter, CurrentUser user, IncidentQueries queries,
-        HttpContext context, CancellationToken cancellationToken) =>
-        ListAsync(context, filter, IncidentsJsonContext.Default.IncidentPage,
-            parameters => queries.ListAsync(user.Id, $"{owner}/{repo}", parameters, cancellationToken));
+        HttpContext context, CancellationToken cancellationToken)
+    {
+        var (parameters, errors) = filter.Validate();
+        if (parameters is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var repository = $"{owner}/{repo}";
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch;
+        if (ifNoneMatch.Count > 0)
+        {
+            if (await queries.ListTagAsync(user.Id, repository, parameters, cancellationToken) is not { } current)
+            {
+                return TypedResults.NotFound();
+            }
+
+            if (EntityTags.Matches(ifNoneMatch, current))
+            {
+                return EntityTags.NotModified(context, current);
+            }
+        }
+
+        if (await queries.ListRowsAsync(user.Id, repository, parameters, cancellationToken) is not { } page)
+        {
+            return TypedResults.NotFound();
+        }
+
+        EntityTags.SetHeaders(context, page.Tag);
+        return EntityTags.Matches(ifNoneMatch, page.Tag) ? EntityTags.NotModified(context, page.Tag) : new IncidentPageResult(page);
+    }
 
     private static Task<IResult> ListIncidentGroupsAsync(
         string owner, string repo, [AsParameters] IncidentFilter filter, CurrentUser user, IncidentQueries queries,

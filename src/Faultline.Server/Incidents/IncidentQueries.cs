@@ -12,26 +12,59 @@ namespace Faultline.Server.Incidents;
 /// </summary>
 internal sealed class IncidentQueries(NpgsqlDataSource db)
 {
-    /// <summary>The filters shared by both lists, on <c>incidents i</c>; constant-folded per execution.</summary>
-    private const string FilterSql = """
-        (@Status = 'all' OR i.status = @Status)
-        AND (@Environment::text IS NULL OR i.environment = @Environment)
-        AND (@CommitSha::text IS NULL OR i.commit_sha = @CommitSha)
-        AND (@FilePath::text IS NULL OR i.file_path = @FilePath)
-        AND (@Since::timestamptz IS NULL OR i.occurred_at >= @Since)
-        """;
+    /// <summary>
+    /// The conditions of the filters that are set, on <c>incidents i</c>. Only those, so that each
+    /// combination is its own statement: prepared once per connection, its generic plan uses the
+    /// indexes without being re-planned for every request (a condition such as
+    /// <c>(@Environment IS NULL OR …)</c> would need a fresh plan each time to be folded away).
+    /// </summary>
+    internal static string FilterSql(IncidentListParameters filter, bool statusAsLiteral = false)
+    {
+        var sql = new StringBuilder();
+        if (filter.Status != IncidentStatus.All)
+        {
+            // A literal only for the validated values (open, resolved), never for text from a request.
+            sql.Append(statusAsLiteral ? (filter.Status == IncidentStatus.Open ? " AND i.status = 'open'" : " AND i.status = 'resolved'") : " AND i.status = @Status");
+        }
 
-    // One row with NULL incident columns when the project exists but nothing matches; no row when
-    // the repository is not the caller's. The cursor condition is written so that its first half
-    // (occurred_at <= @CursorTime) is an index condition.
-    internal const string ListIncidentsSql = $"""
-        SELECT p.id AS ProjectKey, {IncidentRow.Columns}
+        if (filter.Environment is not null)
+        {
+            sql.Append(" AND i.environment = @Environment");
+        }
+
+        if (filter.CommitSha is not null)
+        {
+            sql.Append(" AND i.commit_sha = @CommitSha");
+        }
+
+        if (filter.FilePath is not null)
+        {
+            sql.Append(" AND i.file_path = @FilePath");
+        }
+
+        if (filter.Since is not null)
+        {
+            sql.Append(" AND i.occurred_at >= @Since");
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// A page of incidents with the given select list. One row with NULL incident columns when the
+    /// project exists but nothing matches; no row when the repository is not the caller's. The
+    /// cursor condition is written so that its first half (occurred_at &lt;= @CursorTime) is an
+    /// index condition.
+    /// </summary>
+    private static string ListSql(string columns, IncidentListParameters filter) => $"""
+        SELECT p.id AS ProjectKey, {columns}
         FROM projects p
         LEFT JOIN LATERAL (
           SELECT i.* FROM incidents i
-          WHERE i.project_id = p.id AND {FilterSql}
-            AND (@CursorTime::timestamptz IS NULL
-                 OR (i.occurred_at <= @CursorTime AND (i.occurred_at < @CursorTime OR i.id < @CursorId)))
+          WHERE i.project_id = p.id{FilterSql(filter)}{(filter.Cursor is null ? "" : """
+
+            AND i.occurred_at <= @CursorTime AND (i.occurred_at < @CursorTime OR i.id < @CursorId)
+        """)}
           ORDER BY i.occurred_at DESC, i.id DESC
           LIMIT @Limit
         ) i ON true
@@ -39,31 +72,43 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         ORDER BY i.occurred_at DESC, i.id DESC
         """;
 
+    /// <summary>The statement of a page of incidents for this filter.</summary>
+    internal static string ListIncidentsSql(IncidentListParameters filter) => ListSql(IncidentRow.Columns, filter);
+
+    /// <summary>
+    /// The same page with only what its <see cref="IncidentPageTag"/> is made of: a conditional
+    /// request that is answered 304 reads no stack traces or metadata.
+    /// </summary>
+    internal static string ListVersionsSql(IncidentListParameters filter) => ListSql(IncidentRow.VersionColumns, filter);
+
     /// <summary>The caller's project for a repository: the groups list looks it up first (ownership).</summary>
     internal const string FindOwnedProjectSql = """
         SELECT id FROM projects WHERE repo_full_name = @Repository AND owner_id = @UserId
         """;
 
-    // Given the caller's project id as a value (so the planner sees how many incidents this
-    // project has: one project may hold a fifth of the table), in two steps, so that only narrow
-    // columns are aggregated and only one page's rows are read whole: count the matching incidents
-    // per fingerprint (an index-only scan of idx_incidents_project_status_fingerprint), keep the
-    // page of groups (most recently seen first), then fetch each kept group's latest incident by
-    // index. Incidents without a fingerprint (none made by ingest) are groups of one.
-    internal const string ListGroupsSql = $"""
+    // Given the caller's project id, in two steps, so that only narrow columns are aggregated and
+    // only one page's rows are read whole: count the matching incidents per fingerprint (an
+    // index-only scan of idx_incidents_project_status_fingerprint, grouped in the index's order,
+    // without a sort), keep the page of groups (most recently seen first), then fetch each kept
+    // group's latest incident by index. Incidents without a fingerprint (none made by ingest) are
+    // groups of one, named by their incident id.
+    private const string ListGroupsTemplate = """
         WITH p AS (
-          SELECT @ProjectId::uuid AS id
+          SELECT '/*project*/'::uuid AS id
         ), counted AS (
-          SELECT COALESCE(i.fingerprint, i.incident_id) AS fingerprint, count(*) AS count,
+          SELECT i.fingerprint, count(*) AS count,
                  min(i.occurred_at) AS first_seen, max(i.occurred_at) AS last_seen,
                  array_agg(DISTINCT i.environment ORDER BY i.environment) AS environments
           FROM incidents i
-          WHERE i.project_id = @ProjectId AND {FilterSql}
-          GROUP BY 1
+          WHERE i.project_id = '/*project*/'::uuid /*filter*/ AND i.fingerprint IS NOT NULL
+          GROUP BY i.fingerprint
+          UNION ALL
+          SELECT i.incident_id, 1, i.occurred_at, i.occurred_at, ARRAY[i.environment]
+          FROM incidents i
+          WHERE i.project_id = '/*project*/'::uuid /*filter*/ AND i.fingerprint IS NULL
         ), page AS (
           SELECT * FROM counted c
-          WHERE @CursorTime::timestamptz IS NULL OR c.last_seen < @CursorTime
-             OR (c.last_seen = @CursorTime AND c.fingerprint < @CursorFingerprint)
+          /*cursor*/
           ORDER BY c.last_seen DESC, c.fingerprint DESC
           LIMIT @Limit
         )
@@ -76,7 +121,7 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         LEFT JOIN LATERAL (
           (SELECT i.incident_id, i.error_type, i.error_message, i.file_path, i.line_number, i.column_number, i.commit_sha
            FROM incidents i
-           WHERE i.project_id = p.id AND i.fingerprint = g.fingerprint AND {FilterSql}
+           WHERE i.project_id = p.id AND i.fingerprint = g.fingerprint /*filter*/
            ORDER BY i.occurred_at DESC
            LIMIT 1)
           UNION ALL
@@ -88,6 +133,17 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         ORDER BY g.last_seen DESC, g.fingerprint DESC
         """;
 
+    /// <summary>
+    /// The groups statement for this filter and project. The project id (read from the database,
+    /// never from the request) and the status are literals: a plan made for an average project
+    /// (1,000 incidents) is a disaster for one holding 200,000, and statements are prepared and
+    /// reused, so the planner must see the project to count its incidents right.
+    /// </summary>
+    internal static string ListGroupsSql(IncidentListParameters filter, Guid projectId) => ListGroupsTemplate
+        .Replace("/*project*/", projectId.ToString("D"), StringComparison.Ordinal)
+        .Replace("/*filter*/", FilterSql(filter, statusAsLiteral: true), StringComparison.Ordinal)
+        .Replace("/*cursor*/", filter.Cursor is null ? "" : "WHERE c.last_seen < @CursorTime OR (c.last_seen = @CursorTime AND c.fingerprint < @CursorFingerprint)", StringComparison.Ordinal);
+
     internal const string GetIncidentSql = $"""
         SELECT {IncidentRow.Columns}
         FROM incidents i JOIN projects p ON p.id = i.project_id
@@ -95,22 +151,34 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         """;
 
     /// <summary>A page of the repository's incidents, or null when the repository is not the caller's.</summary>
-    public async Task<IncidentPage?> ListAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
+    public async Task<IncidentPage?> ListAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken) =>
+        await ListRowsAsync(userId, repository, filter, cancellationToken) is { } page
+            ? new IncidentPage([.. page.Rows.Select(row => row.ToContract())], page.NextCursor)
+            : null;
+
+    /// <summary>A page of the repository's incidents as read, or null when the repository is not the caller's.</summary>
+    public async Task<IncidentRowPage?> ListRowsAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
+    {
+        var rows = await QueryPageAsync(ListIncidentsSql(filter), userId, repository, filter, cancellationToken);
+        return rows is null ? null : new IncidentRowPage(rows, NextCursor(rows, filter), IncidentPageTag.Compute(rows, filter));
+    }
+
+    /// <summary>The tag the page would have now, reading only row ids and statuses; null when the repository is not the caller's.</summary>
+    public async Task<string?> ListTagAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken) =>
+        await QueryPageAsync(ListVersionsSql(filter), userId, repository, filter, cancellationToken) is { } rows
+            ? IncidentPageTag.Compute(rows, filter)
+            : null;
+
+    private async Task<List<IncidentRow>?> QueryPageAsync(string sql, Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<IncidentRow>(new CommandDefinition(
-            ListIncidentsSql, Parameters(userId, repository, filter), cancellationToken: cancellationToken))).AsList();
-        if (rows.Count == 0)
-        {
-            return null;
-        }
-
-        var incidents = rows.Where(row => row.IncidentId is not null).ToList();
-        var next = incidents.Count == filter.Limit
-            ? IncidentCursor.Encode(incidents[^1].OccurredAt, incidents[^1].Id.ToByteArray(bigEndian: true))
-            : null;
-        return new IncidentPage([.. incidents.Select(row => row.ToContract())], next);
+            sql, Parameters(userId, repository, filter), cancellationToken: cancellationToken))).AsList();
+        return rows.Count == 0 ? null : [.. rows.Where(row => row.IncidentId is not null)];
     }
+
+    private static string? NextCursor(List<IncidentRow> rows, IncidentListParameters filter) =>
+        rows.Count == filter.Limit ? IncidentCursor.Encode(rows[^1].OccurredAt, rows[^1].Id.ToByteArray(bigEndian: true)) : null;
 
     /// <summary>A page of the repository's incident groups, or null when the repository is not the caller's.</summary>
     public async Task<IncidentGroupPage?> ListGroupsAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
@@ -124,7 +192,7 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         }
 
         var rows = (await connection.QueryAsync<IncidentGroupRow>(new CommandDefinition(
-            ListGroupsSql, Parameters(userId, repository, filter, projectId), cancellationToken: cancellationToken))).AsList();
+            ListGroupsSql(filter, projectId.Value), Parameters(userId, repository, filter), cancellationToken: cancellationToken))).AsList();
 
         var groups = rows.Where(row => row.Fingerprint is not null).ToList();
         var next = groups.Count == filter.Limit
@@ -142,10 +210,9 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
     }
 
     /// <summary>The Dapper parameters of both lists (also used by the EXPLAIN test).</summary>
-    internal static object Parameters(Guid userId, string repository, IncidentListParameters filter, Guid? projectId = null) => new
+    internal static object Parameters(Guid userId, string repository, IncidentListParameters filter) => new
     {
         UserId = userId,
-        ProjectId = projectId,
         Repository = repository,
         filter.Status,
         filter.Environment,

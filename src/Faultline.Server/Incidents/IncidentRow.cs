@@ -15,6 +15,11 @@ internal sealed class IncidentRow
         i.resolved_at AS ResolvedAt, i.fingerprint AS Fingerprint, i.metadata::text AS Metadata
         """;
 
+    /// <summary>What can change in a listed incident once stored (and what identifies it): enough for a page's tag.</summary>
+    public const string VersionColumns = """
+        i.id AS Id, i.incident_id AS IncidentId, i.status AS Status, i.occurred_at AS OccurredAt, i.resolved_at AS ResolvedAt
+        """;
+
     /// <summary>The project's row id, selected by the list so that "no project" and "no incidents" differ.</summary>
     public Guid? ProjectKey { get; init; }
     public Guid Id { get; init; }

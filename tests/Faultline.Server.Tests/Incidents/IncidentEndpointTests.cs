@@ -182,6 +182,63 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task ListIncidents_WritesEachIncidentAsTheGetEndpointDoes()
+    {
+        // The list writes its rows itself (IncidentPageResult); the single incident goes through the
+        // contract serializer. Awkward text, nulls, nested metadata and sub-millisecond times on both.
+        var (project, client) = await CreateOwnerAsync();
+        var awkward = await InsertAwkwardAsync(project.Id, withOptionalFields: true);
+        var sparse = await InsertAwkwardAsync(project.Id, withOptionalFields: false);
+
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/repos/{project.RepositoryFullName}/incidents?status=all", Cancel);
+
+        var listed = page.GetProperty("incidents").EnumerateArray().ToDictionary(i => i.GetProperty("incident_id").GetString()!);
+        foreach (var incidentId in (string[])[awkward, sparse])
+        {
+            var single = await client.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{incidentId}", Cancel);
+            Assert.True(JsonElement.DeepEquals(single, listed[incidentId]), $"list: {listed[incidentId]}\nget:  {single}");
+        }
+
+        Assert.Equal("<script>\"x\" + 'y' & ü 🚀\t\u0001 \\ ende", listed[awkward].GetProperty("error_message").GetString());
+    }
+
+    [Fact]
+    public async Task ListIncidents_ETag_ChangesWithTheRowsAndThePageSize_NotBetweenRequests()
+    {
+        var (project, client) = await CreateOwnerAsync();
+        await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now);
+        await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now.AddMinutes(-1));
+        var url = $"/api/v1/repos/{project.RepositoryFullName}/incidents";
+
+        var first = (await client.GetAsync(url, Cancel)).Headers.ETag!;
+        var again = (await client.GetAsync(url, Cancel)).Headers.ETag!;
+        var smaller = (await client.GetAsync(url + "?limit=1", Cancel)).Headers.ETag!;
+        await TestIncidents.InsertAsync(postgres.ConnectionString, project.Id, Now.AddMinutes(-2));
+        var afterInsert = await GetConditionalAsync(client, url, first);
+
+        Assert.Equal(first, again);
+        Assert.False(first.IsWeak);
+        Assert.NotEqual(first, smaller);
+        Assert.Equal(HttpStatusCode.OK, afterInsert.StatusCode);
+        Assert.NotEqual(first, afterInsert.Headers.ETag);
+        Assert.Equal(3, (await afterInsert.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("incidents").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotModified, (await GetConditionalAsync(client, url, afterInsert.Headers.ETag!)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetConditionalAsync(client, url, EntityTagHeaderValue.Any)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetConditionalAsync(client, url, new EntityTagHeaderValue(afterInsert.Headers.ETag!.Tag, isWeak: true))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ListIncidents_ConditionalRequestForAnotherUsersRepository_Returns404()
+    {
+        var (project, _) = await CreateOwnerAsync();
+        var (_, stranger) = await CreateOwnerAsync();
+
+        var response = await GetConditionalAsync(stranger, $"/api/v1/repos/{project.RepositoryFullName}/incidents", EntityTagHeaderValue.Any);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task ResolveAndReopen_SetAndClearResolvedAt()
     {
         var (project, client) = await CreateOwnerAsync();
@@ -284,6 +341,39 @@ public sealed class IncidentEndpointTests(TestPostgres postgres) : IAsyncLifetim
         var account = await TestAccounts.SignInAsync(factory);
         var project = await TestData.CreateProjectAsync(postgres.ConnectionString, account.UserId);
         return (project, account.CreateClient(factory));
+    }
+
+    private async Task<string> InsertAwkwardAsync(Guid projectKey, bool withOptionalFields)
+    {
+        var incidentId = Faultline.Core.Identifiers.PublicIds.NewIncidentId(Now);
+        await using var connection = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
+        await Dapper.SqlMapper.ExecuteAsync(connection,
+            """
+            INSERT INTO incidents (incident_id, project_id, error_message, error_type, stack_trace, file_path, line_number,
+                                   column_number, commit_sha, deployment_id, environment, status, occurred_at, resolved_at,
+                                   fingerprint, metadata)
+            VALUES (@IncidentId, @ProjectKey, @Message, @ErrorType, @StackTrace, @FilePath, @Line, @Column, @CommitSha,
+                    @DeploymentId, 'production', @Status, @OccurredAt, @ResolvedAt, @Fingerprint, @Metadata::jsonb)
+            """,
+            new
+            {
+                IncidentId = incidentId,
+                ProjectKey = projectKey,
+                Message = "<script>\"x\" + 'y' & ü 🚀\t\u0001 \\ ende",
+                ErrorType = withOptionalFields ? "Error<T>" : null,
+                StackTrace = withOptionalFields ? "Error: x\n    at f (webpack-internal:///(rsc)/./src/app/page.tsx:12:5)\n    at <anonymous>" : null,
+                FilePath = withOptionalFields ? "src/app/page.tsx" : null,
+                Line = withOptionalFields ? 12 : (int?)null,
+                Column = withOptionalFields ? 5 : (int?)null,
+                CommitSha = TestIncidents.CommitSha,
+                DeploymentId = withOptionalFields ? "dpl_1" : null,
+                Status = withOptionalFields ? "resolved" : "open",
+                OccurredAt = Now.AddTicks(4567),
+                ResolvedAt = withOptionalFields ? Now.AddSeconds(1).AddTicks(9) : (DateTimeOffset?)null,
+                Fingerprint = withOptionalFields ? "fp-awkward" : null,
+                Metadata = withOptionalFields ? """{"runtime": "node", "nested": {"list": [1, 2.5, "</x>", null, true]}, "unicode": "\u00fc"}""" : null,
+            });
+        return incidentId;
     }
 
     private static Task<HttpResponseMessage> GetConditionalAsync(HttpClient client, string url, EntityTagHeaderValue etag)

@@ -53,5 +53,5 @@ public sealed class IncidentQueryPlanTests(TestPostgres postgres)
 
     private static async Task<string> ExplainAsync(NpgsqlConnection connection, TestProject project, IncidentListParameters filter, NpgsqlTransaction? transaction = null) =>
         string.Join('\n', await connection.QueryAsync<string>(
-            "EXPLAIN " + IncidentQueries.ListIncidentsSql, IncidentQueries.Parameters(project.OwnerId, project.RepositoryFullName, filter), transaction));
+            "EXPLAIN " + IncidentQueries.ListIncidentsSql(filter), IncidentQueries.Parameters(project.OwnerId, project.RepositoryFullName, filter), transaction));
 }

@@ -1,0 +1,190 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Faultline.Contracts;
+
+namespace Faultline.Server.Incidents;
+
+/// <summary>A page of incidents as read: its rows, the cursor of the next page and its entity tag.</summary>
+internal sealed record IncidentRowPage(IReadOnlyList<IncidentRow> Rows, string? NextCursor, string Tag);
+
+/// <summary>
+/// The entity tag of a page of incidents, made from what identifies its rows and what can change in
+/// them once stored (id, status, resolved_at) and the page size, not from the body: a stored
+/// incident's other fields never change, so equal tags mean equal bodies, and a conditional request
+/// can be answered 304 from a narrow read (<see cref="IncidentQueries.ListVersionsSql"/>) without
+/// reading or serialising the incidents. The leading version changes if the body's form ever does.
+/// </summary>
+internal static class IncidentPageTag
+{
+    private const byte Version = 1;
+
+    public static string Compute(IReadOnlyList<IncidentRow> rows, IncidentListParameters filter)
+    {
+        // 1 version byte, 4 of page size, then per row 16 of id, 8 of resolved_at ticks, the status.
+        var buffer = new byte[5 + (rows.Count * 32)];
+        buffer[0] = Version;
+        BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(1), filter.Limit);
+        var length = 5;
+        foreach (var row in rows)
+        {
+            row.Id.TryWriteBytes(buffer.AsSpan(length), bigEndian: true, out _);
+            BinaryPrimitives.WriteInt64BigEndian(buffer.AsSpan(length + 16), row.ResolvedAt?.Ticks ?? -1);
+            length += 24;
+            length += Encoding.ASCII.GetBytes(row.Status.AsSpan(0, Math.Min(row.Status.Length, 8)), buffer.AsSpan(length));
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(buffer.AsSpan(0, length), hash);
+        return "\"i" + Convert.ToBase64String(hash[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
+    }
+}
+
+/// <summary>
+/// Writes a page of incidents straight from its rows to the response: the same JSON as serialising
+/// <see cref="IncidentPage"/> with <see cref="IncidentsJsonContext"/> (a test holds the two
+/// together), without building the contract objects or the whole body in memory first.
+/// </summary>
+internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
+{
+    private const int FlushThreshold = 64 * 1024;
+
+    /// <summary>
+    /// Escapes only what JSON requires (quotes, backslashes, control characters) and not, as the
+    /// default encoder does, every <c>&lt;</c>, <c>+</c>, <c>'</c> and non-ASCII character: stack traces are
+    /// full of them, and escaping them one by one was the largest cost of a page. The body is
+    /// <c>application/json</c>, never inlined into HTML (the dashboard encodes what it renders).
+    /// </summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonEncodedText IncidentsName = JsonEncodedText.Encode("incidents");
+    private static readonly JsonEncodedText NextCursorName = JsonEncodedText.Encode("next_cursor");
+    private static readonly JsonEncodedText IncidentIdName = JsonEncodedText.Encode("incident_id");
+    private static readonly JsonEncodedText ProjectIdName = JsonEncodedText.Encode("project_id");
+    private static readonly JsonEncodedText ErrorMessageName = JsonEncodedText.Encode("error_message");
+    private static readonly JsonEncodedText ErrorTypeName = JsonEncodedText.Encode("error_type");
+    private static readonly JsonEncodedText StackTraceName = JsonEncodedText.Encode("stack_trace");
+    private static readonly JsonEncodedText FilePathName = JsonEncodedText.Encode("file_path");
+    private static readonly JsonEncodedText LineNumberName = JsonEncodedText.Encode("line_number");
+    private static readonly JsonEncodedText ColumnNumberName = JsonEncodedText.Encode("column_number");
+    private static readonly JsonEncodedText CommitShaName = JsonEncodedText.Encode("commit_sha");
+    private static readonly JsonEncodedText DeploymentIdName = JsonEncodedText.Encode("deployment_id");
+    private static readonly JsonEncodedText EnvironmentName = JsonEncodedText.Encode("environment");
+    private static readonly JsonEncodedText StatusName = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText OccurredAtName = JsonEncodedText.Encode("occurred_at");
+    private static readonly JsonEncodedText CreatedAtName = JsonEncodedText.Encode("created_at");
+    private static readonly JsonEncodedText ResolvedAtName = JsonEncodedText.Encode("resolved_at");
+    private static readonly JsonEncodedText FingerprintName = JsonEncodedText.Encode("fingerprint");
+    private static readonly JsonEncodedText MetadataName = JsonEncodedText.Encode("metadata");
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        var pipe = response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(pipe, WriterOptions);
+        WriteStart(writer);
+        foreach (var row in page.Rows)
+        {
+            WriteIncident(writer, row);
+            if (writer.BytesPending >= FlushThreshold)
+            {
+                writer.Flush();
+                await pipe.FlushAsync(httpContext.RequestAborted);
+            }
+        }
+
+        WriteEnd(writer, page.NextCursor);
+        writer.Flush();
+        await pipe.FlushAsync(httpContext.RequestAborted);
+    }
+
+    /// <summary>The whole page into <paramref name="writer"/> (what <see cref="ExecuteAsync"/> sends).</summary>
+    internal static void Write(Utf8JsonWriter writer, IncidentRowPage page)
+    {
+        WriteStart(writer);
+        foreach (var row in page.Rows)
+        {
+            WriteIncident(writer, row);
+        }
+
+        WriteEnd(writer, page.NextCursor);
+        writer.Flush();
+    }
+
+    private static void WriteStart(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray(IncidentsName);
+    }
+
+    private static void WriteEnd(Utf8JsonWriter writer, string? nextCursor)
+    {
+        writer.WriteEndArray();
+        writer.WriteString(NextCursorName, nextCursor);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteIncident(Utf8JsonWriter writer, IncidentRow row)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(IncidentIdName, row.IncidentId);
+        writer.WriteString(ProjectIdName, row.ProjectId);
+        writer.WriteString(ErrorMessageName, row.ErrorMessage);
+        writer.WriteString(ErrorTypeName, row.ErrorType);
+        writer.WriteString(StackTraceName, row.StackTrace);
+        writer.WriteString(FilePathName, row.FilePath);
+        WriteNumber(writer, LineNumberName, row.LineNumber);
+        WriteNumber(writer, ColumnNumberName, row.ColumnNumber);
+        writer.WriteString(CommitShaName, row.CommitSha);
+        writer.WriteString(DeploymentIdName, row.DeploymentId);
+        writer.WriteString(EnvironmentName, row.Environment);
+        writer.WriteString(StatusName, row.Status);
+        WriteTimestamp(writer, OccurredAtName, row.OccurredAt);
+        WriteTimestamp(writer, CreatedAtName, row.CreatedAt);
+        WriteTimestamp(writer, ResolvedAtName, row.ResolvedAt);
+        writer.WriteString(FingerprintName, row.Fingerprint);
+        writer.WritePropertyName(MetadataName);
+        if (row.Metadata is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            // As the contract does: parsed and written compact (PostgreSQL's jsonb text has spaces).
+            using var metadata = JsonDocument.Parse(row.Metadata);
+            metadata.RootElement.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, JsonEncodedText name, int? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void WriteTimestamp(Utf8JsonWriter writer, JsonEncodedText name, DateTime? value)
+    {
+        if (value is not { } time)
+        {
+            writer.WriteNull(name);
+            return;
+        }
+
+        Span<char> text = stackalloc char[32];
+        DateTime.SpecifyKind(time, DateTimeKind.Utc).TryFormat(text, out var written, UtcTimestampConverter.Format, CultureInfo.InvariantCulture);
+        writer.WriteString(name, text[..written]);
+    }
+}
