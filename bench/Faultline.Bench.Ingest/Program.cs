@@ -3,6 +3,7 @@
 // then measures on the same database the raw ceiling — the same rows inserted by 4 connections as
 // multi-row INSERTs of 100 rows — and prints incidents/s, p50/p99 latency, the ceiling and the ratio.
 // Options: --seconds N (default 20), --connections N (default 64).
+using Faultline.Bench;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -22,7 +23,7 @@ using (var server = Faultline.Bench.BenchServer.Start(new Dictionary<string, str
 
     // wrk (Debian's package) is the lighter load driver, leaving more of the two cores to the server;
     // without it the built-in HttpClient driver runs.
-    var useWrk = args.Contains("--driver=dotnet") ? false : FindOnPath("wrk") is not null;
+    var useWrk = args.Contains("--driver=dotnet") ? false : Wrk.IsInstalled;
     var (count, errors, p50, p99, elapsed) = useWrk
         ? await WrkLoadAsync(baseAddress, key, connections, seconds)
         : await LoadAsync(baseAddress, key, connections, TimeSpan.FromSeconds(seconds));
@@ -52,7 +53,7 @@ static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Ela
     var trace = System.Text.Json.JsonSerializer.Serialize(NodeTrace());
     await File.WriteAllTextAsync(script, $$"""
         -- Each request carries a unique event id: a per-thread prefix and a counter.
-        local trace = {{LuaString(trace)}}
+        local trace = {{Wrk.LuaString(trace)}}
         local threads = 0
         function setup(thread) threads = threads + 1; thread:set("tid", threads) end
         local counter = 0
@@ -67,35 +68,15 @@ static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Ela
         """);
 
     // Warm-up, then the measured run.
-    await RunWrkAsync(["-t2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d3s", "-s", script, baseAddress.ToString()]);
-    var output = await RunWrkAsync(["-t2", "-c", connections.ToString(CultureInfo.InvariantCulture), $"-d{seconds}s", "--latency", "-s", script, baseAddress.ToString()]);
+    await Wrk.RunAsync(["-t2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d3s", "-s", script, baseAddress.ToString()]);
+    var output = await Wrk.RunAsync(["-t2", "-c", connections.ToString(CultureInfo.InvariantCulture), $"-d{seconds}s", "--latency", "-s", script, baseAddress.ToString()]);
     File.Delete(script);
     var requests = long.Parse(Regex.Match(output, @"(\d+) requests in").Groups[1].Value, CultureInfo.InvariantCulture);
     var elapsedSeconds = double.Parse(Regex.Match(output, @"requests in ([0-9.]+)s").Groups[1].Value, CultureInfo.InvariantCulture);
     var non2xx = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } bad ? long.Parse(bad.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     var socketErrors = Regex.Matches(output, @"(connect|read|write|timeout) (\d+)").Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-    return (requests - non2xx, non2xx + socketErrors, WrkPercentile(output, "50%"), WrkPercentile(output, "99%"), TimeSpan.FromSeconds(elapsedSeconds));
+    return (requests - non2xx, non2xx + socketErrors, Wrk.Percentile(output, "50%"), Wrk.Percentile(output, "99%"), TimeSpan.FromSeconds(elapsedSeconds));
 }
-
-static double WrkPercentile(string output, string label)
-{
-    var match = Regex.Match(output, Regex.Escape(label) + @"\s+([0-9.]+)(us|ms|s)");
-    var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-    return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
-}
-
-static async Task<string> RunWrkAsync(string[] arguments)
-{
-    using var wrk = Process.Start(new ProcessStartInfo("wrk", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-    var output = await wrk.StandardOutput.ReadToEndAsync();
-    await wrk.WaitForExitAsync();
-    return output;
-}
-
-static string LuaString(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-static string? FindOnPath(string tool) =>
-    (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 
 static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Elapsed)> LoadAsync(Uri baseAddress, string key, int connections, TimeSpan duration)
 {
