@@ -27,6 +27,13 @@ public static class SchemaSnapshot
         UNION ALL
         SELECT 'sequence ' || s.sequence_name || ' ' || s.data_type || ' start ' || s.start_value
         FROM information_schema.sequences s WHERE s.sequence_schema = 'public'
+        UNION ALL
+        SELECT 'function ' || p.proname || ' ' || md5(pg_get_functiondef(p.oid))
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'
+        UNION ALL
+        SELECT 'trigger ' || t.tgname || ' ' || pg_get_triggerdef(t.oid)
+        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND NOT t.tgisinternal
         ORDER BY 1
         """;
 

@@ -86,26 +86,15 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         SELECT id FROM projects WHERE repo_full_name = @Repository AND owner_id = @UserId
         """;
 
-    // Given the caller's project id, in two steps, so that only narrow columns are aggregated and
-    // only one page's rows are read whole: count the matching incidents per fingerprint (an
-    // index-only scan of idx_incidents_project_status_fingerprint, grouped in the index's order,
-    // without a sort), keep the page of groups (most recently seen first), then fetch each kept
-    // group's latest incident by index. Incidents without a fingerprint (none made by ingest) are
-    // groups of one, named by their incident id.
+    // Given the caller's project id, in two steps, so that only one page's rows are read whole:
+    // the groups with their counts (/*counted*/, below), the page of them (most recently seen
+    // first), then each kept group's latest incident by index. Incidents without a fingerprint
+    // (none made by ingest) are groups of one, named by their incident id.
     private const string ListGroupsTemplate = """
         WITH p AS (
           SELECT '/*project*/'::uuid AS id
         ), counted AS (
-          SELECT i.fingerprint, count(*) AS count,
-                 min(i.occurred_at) AS first_seen, max(i.occurred_at) AS last_seen,
-                 array_agg(DISTINCT i.environment ORDER BY i.environment) AS environments
-          FROM incidents i
-          WHERE i.project_id = '/*project*/'::uuid /*filter*/ AND i.fingerprint IS NOT NULL
-          GROUP BY i.fingerprint
-          UNION ALL
-          SELECT i.incident_id, 1, i.occurred_at, i.occurred_at, ARRAY[i.environment]
-          FROM incidents i
-          WHERE i.project_id = '/*project*/'::uuid /*filter*/ AND i.fingerprint IS NULL
+          /*counted*/
         ), page AS (
           SELECT * FROM counted c
           /*cursor*/
@@ -133,16 +122,50 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         ORDER BY g.last_seen DESC, g.fingerprint DESC
         """;
 
+    // A status and an environment are all that incident_group_counts (migration 017) is kept by:
+    // the groups add up a few rows per fingerprint, however many incidents they hold.
+    private const string CountedFromSummarySql = """
+        SELECT g.fingerprint, sum(g.incident_count)::bigint AS count,
+                 min(g.first_seen) AS first_seen, max(g.last_seen) AS last_seen,
+                 array_agg(DISTINCT g.environment ORDER BY g.environment) AS environments
+          FROM incident_group_counts g
+          WHERE g.project_id = '/*project*/'::uuid /*summaryfilter*/
+          GROUP BY g.fingerprint
+        """;
+
+    // Any other filter (commit, file, since) counts the matching incidents themselves: an
+    // index-only scan of idx_incidents_project_status_fingerprint, grouped in the index's order.
+    private const string CountedFromIncidentsSql = """
+        SELECT i.fingerprint, count(*) AS count,
+                 min(i.occurred_at) AS first_seen, max(i.occurred_at) AS last_seen,
+                 array_agg(DISTINCT i.environment ORDER BY i.environment) AS environments
+          FROM incidents i
+          WHERE i.project_id = '/*project*/'::uuid /*filter*/ AND i.fingerprint IS NOT NULL
+          GROUP BY i.fingerprint
+          UNION ALL
+          SELECT i.incident_id, 1, i.occurred_at, i.occurred_at, ARRAY[i.environment]
+          FROM incidents i
+          WHERE i.project_id = '/*project*/'::uuid /*filter*/ AND i.fingerprint IS NULL
+        """;
+
     /// <summary>
     /// The groups statement for this filter and project. The project id (read from the database,
     /// never from the request) and the status are literals: a plan made for an average project
     /// (1,000 incidents) is a disaster for one holding 200,000, and statements are prepared and
     /// reused, so the planner must see the project to count its incidents right.
     /// </summary>
-    internal static string ListGroupsSql(IncidentListParameters filter, Guid projectId) => ListGroupsTemplate
-        .Replace("/*project*/", projectId.ToString("D"), StringComparison.Ordinal)
-        .Replace("/*filter*/", FilterSql(filter, statusAsLiteral: true), StringComparison.Ordinal)
-        .Replace("/*cursor*/", filter.Cursor is null ? "" : "WHERE c.last_seen < @CursorTime OR (c.last_seen = @CursorTime AND c.fingerprint < @CursorFingerprint)", StringComparison.Ordinal);
+    internal static string ListGroupsSql(IncidentListParameters filter, Guid projectId)
+    {
+        var fromSummary = filter is { CommitSha: null, FilePath: null, Since: null };
+        var summaryFilter = (filter.Status == IncidentStatus.All ? "" : $" AND g.status = '{(filter.Status == IncidentStatus.Open ? IncidentStatus.Open : IncidentStatus.Resolved)}'")
+            + (filter.Environment is null ? "" : " AND g.environment = @Environment");
+        return ListGroupsTemplate
+            .Replace("/*counted*/", fromSummary ? CountedFromSummarySql : CountedFromIncidentsSql, StringComparison.Ordinal)
+            .Replace("/*summaryfilter*/", summaryFilter, StringComparison.Ordinal)
+            .Replace("/*project*/", projectId.ToString("D"), StringComparison.Ordinal)
+            .Replace("/*filter*/", FilterSql(filter, statusAsLiteral: true), StringComparison.Ordinal)
+            .Replace("/*cursor*/", filter.Cursor is null ? "" : "WHERE c.last_seen < @CursorTime OR (c.last_seen = @CursorTime AND c.fingerprint < @CursorFingerprint)", StringComparison.Ordinal);
+    }
 
     internal const string GetIncidentSql = $"""
         SELECT {IncidentRow.Columns}

@@ -1,0 +1,5 @@
+DROP TRIGGER incidents_group_counts_after_update ON incidents;
+DROP TRIGGER incidents_group_counts_after_insert ON incidents;
+DROP FUNCTION incident_group_counts_after_update();
+DROP FUNCTION incident_group_counts_after_insert();
+DROP TABLE incident_group_counts;
