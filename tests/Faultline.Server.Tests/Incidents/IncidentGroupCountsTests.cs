@@ -110,9 +110,10 @@ public sealed class IncidentGroupCountsTests(TestPostgres postgres) : IAsyncLife
             while (DateTime.UtcNow < stop)
             {
                 var fingerprint = fingerprints[random.Next(fingerprints.Length)];
+                // Rows are locked in one order (by id), so that the two workers' updates of one group never deadlock.
                 var sql = random.Next(2) == 0
-                    ? "UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE project_id = @Project AND fingerprint = @Fingerprint AND status = 'open'"
-                    : "UPDATE incidents SET status = 'open', resolved_at = NULL WHERE id IN (SELECT id FROM incidents WHERE project_id = @Project AND fingerprint = @Fingerprint AND status = 'resolved' LIMIT 5)";
+                    ? "UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id IN (SELECT id FROM incidents WHERE project_id = @Project AND fingerprint = @Fingerprint AND status = 'open' ORDER BY id FOR UPDATE)"
+                    : "UPDATE incidents SET status = 'open', resolved_at = NULL WHERE id IN (SELECT id FROM incidents WHERE project_id = @Project AND fingerprint = @Fingerprint AND status = 'resolved' ORDER BY id LIMIT 5 FOR UPDATE)";
                 await connection.ExecuteAsync(sql, new { Project = project.Id, Fingerprint = fingerprint });
             }
         }
@@ -122,6 +123,33 @@ public sealed class IncidentGroupCountsTests(TestPostgres postgres) : IAsyncLife
         await AssertTableMatchesIncidentsAsync();
         await using var check = new NpgsqlConnection(postgres.ConnectionString);
         Assert.True(await check.ExecuteScalarAsync<long>("SELECT count(*) FROM incidents WHERE project_id = @Id", new { project.Id }) > 100);
+    }
+
+    [Fact]
+    public async Task Counts_AfterOneStatementAcrossManyProjectsAndGroups_EqualCountingTheIncidents()
+    {
+        // A bulk load: one statement over 120 projects and 20,000 groups (one lock for all of it,
+        // not one per project or group, which would overflow PostgreSQL's lock table).
+        var projects = new List<Guid>();
+        for (var i = 0; i < 120; i++)
+        {
+            projects.Add((await TestData.CreateProjectAsync(postgres.ConnectionString)).Id);
+        }
+
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        var inserted = await connection.ExecuteAsync(
+            """
+            INSERT INTO incidents (incident_id, project_id, error_message, commit_sha, environment, status, occurred_at, fingerprint)
+            SELECT 'inc_' || upper(substr(md5(random()::text || n), 1, 26)), (@Projects::uuid[])[1 + n % 120], 'bulk', @Commit,
+                   CASE WHEN n % 3 = 0 THEN 'preview' ELSE 'production' END, CASE WHEN n % 4 = 0 THEN 'open' ELSE 'resolved' END,
+                   @Now - n * interval '1 second', 'fp-bulk-' || (n % 20000)
+            FROM generate_series(0, 39999) AS n
+            """,
+            new { Projects = projects.ToArray(), Commit = TestIncidents.CommitSha, Now },
+            commandTimeout: 300);
+
+        Assert.Equal(40_000, inserted);
+        await AssertTableMatchesIncidentsAsync();
     }
 
     private async Task AssertTableMatchesIncidentsAsync()

@@ -21,19 +21,35 @@ SELECT project_id, status, COALESCE(fingerprint, incident_id), environment, coun
 FROM incidents
 GROUP BY 1, 2, 3, 4;
 
--- Every change to a group's rows first takes the group's transaction-scoped advisory lock (key
--- 1017 and a hash of project and group), always in the order of the keys: new incidents add to the
--- rows, while a status change counts the group again from its incidents, and the two must not
--- interleave (a recount that saw a concurrent batch's incidents would otherwise be added to again,
--- or a recount's insert would collide with a row the batch made meanwhile). Two transactions
--- waiting for each other's groups take them in the same order, so they never wait in a cycle.
+-- Every change to a project's rows here first takes the project's transaction-scoped advisory
+-- lock (class 1018, a hash of the project id), in the order of the keys, under a shared lock on
+-- (1017, 0): new incidents add to the rows, while a status change counts groups again from their
+-- incidents, and the two must not interleave (a recount that saw a concurrent batch's incidents
+-- would otherwise be added to again, or its insert would collide with a row the batch made
+-- meanwhile). A statement touching more than 100 projects (a bulk load) takes (1017, 0) alone,
+-- exclusively, instead of a lock per project. Taken in one order, the locks never wait in a cycle;
+-- ingest batches of one project already wait for each other at its api_key_usage row.
+CREATE FUNCTION incident_group_counts_lock(project_keys INT[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  project_key INT;
+BEGIN
+  IF cardinality(project_keys) > 100 THEN
+    PERFORM pg_advisory_xact_lock(1017, 0);
+    RETURN;
+  END IF;
+
+  PERFORM pg_advisory_xact_lock_shared(1017, 0);
+  FOREACH project_key IN ARRAY project_keys LOOP
+    PERFORM pg_advisory_xact_lock(1018, project_key);
+  END LOOP;
+END
+$$;
 
 -- New incidents add to their groups' rows.
 CREATE FUNCTION incident_group_counts_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_advisory_xact_lock(1017, k.lock_key)
-  FROM (SELECT DISTINCT hashtext(n.project_id::text || '/' || COALESCE(n.fingerprint, n.incident_id)) AS lock_key
-        FROM inserted_incidents n ORDER BY 1) k;
+  PERFORM incident_group_counts_lock(ARRAY(
+    SELECT DISTINCT hashtext(n.project_id::text) FROM inserted_incidents n ORDER BY 1));
 
   INSERT INTO incident_group_counts AS g (project_id, status, fingerprint, environment, incident_count, first_seen, last_seen)
   SELECT n.project_id, n.status, COALESCE(n.fingerprint, n.incident_id), n.environment, count(*), min(n.occurred_at), max(n.occurred_at)
@@ -79,9 +95,8 @@ BEGIN
     RETURN NULL;
   END IF;
 
-  PERFORM pg_advisory_xact_lock(1017, k.lock_key)
-  FROM (SELECT DISTINCT hashtext(g.project_id::text || '/' || g.fingerprint) AS lock_key
-        FROM unnest(projects, groups) AS g(project_id, fingerprint) ORDER BY 1) k;
+  PERFORM incident_group_counts_lock(ARRAY(
+    SELECT DISTINCT hashtext(g.project_id::text) FROM unnest(projects) AS g(project_id) ORDER BY 1));
 
   DELETE FROM incident_group_counts g
   USING unnest(projects, groups) AS k(project_id, fingerprint)
