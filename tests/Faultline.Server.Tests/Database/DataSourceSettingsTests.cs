@@ -1,0 +1,29 @@
+using Faultline.Server.Database;
+using Npgsql;
+
+namespace Faultline.Server.Tests.Database;
+
+public sealed class DataSourceSettingsTests
+{
+    [Fact]
+    public async Task CreateDataSource_WithoutSettings_PreparesStatementsReadsLargeBuffersAndSkipsResets()
+    {
+        await using var dataSource = DatabaseExtensions.CreateDataSource("Host=localhost;Username=u;Database=d");
+
+        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+
+        Assert.Equal((64, 64 * 1024, true), (settings.MaxAutoPrepare, settings.ReadBufferSize, settings.NoResetOnClose));
+    }
+
+    [Theory]
+    [InlineData("Host=localhost;Max Auto Prepare=0;Read Buffer Size=8192;No Reset On Close=false", 0, 8192, false)]
+    [InlineData("Host=localhost;maxautoprepare=5;READ BUFFER SIZE=16384;noresetonclose=false", 5, 16384, false)]
+    public async Task CreateDataSource_WithSettingsInTheConnectionString_KeepsThem(string connectionString, int prepare, int buffer, bool noReset)
+    {
+        await using var dataSource = DatabaseExtensions.CreateDataSource(connectionString);
+
+        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+
+        Assert.Equal((prepare, buffer, noReset), (settings.MaxAutoPrepare, settings.ReadBufferSize, settings.NoResetOnClose));
+    }
+}
