@@ -25,19 +25,20 @@ internal sealed class DashboardQueries(NpgsqlDataSource db, TimeProvider time)
 
     private const string ListProjectSummariesSql = """
         SELECT p.project_id AS ProjectId, p.repo_full_name AS RepoFullName,
-               (SELECT count(*) FROM incidents i WHERE i.project_id = p.id AND i.status = 'open') AS OpenCount,
-               (SELECT max(i.occurred_at) FROM incidents i WHERE i.project_id = p.id) AS LastIncidentAt,
+               (SELECT COALESCE(sum(g.incident_count), 0) FROM incident_group_counts g WHERE g.project_id = p.id AND g.status = 'open')::bigint AS OpenCount,
+               (SELECT max(g.last_seen) FROM incident_group_counts g WHERE g.project_id = p.id) AS LastIncidentAt,
                (SELECT max(u.last_used_at) FROM api_key_usage u WHERE u.project_id = p.id AND u.usage_count > 0) AS KeyLastUsedAt
         FROM projects p
         WHERE p.owner_id = @UserId
         ORDER BY lower(p.repo_full_name)
         """;
 
-    // The counts walk idx_incidents_project_status_occurred; the median covers incidents of the last
-    // MedianWindowDays days, so a project's long history does not make its page slow.
+    // The counts add up incident_group_counts (a few rows per group, kept exact by triggers); the
+    // median covers incidents of the last MedianWindowDays days, so a project's long history does
+    // not make its page slow.
     private const string ProjectCountsSql = """
-        SELECT (SELECT count(*) FROM incidents i WHERE i.project_id = p.id AND i.status = 'open') AS OpenCount,
-               (SELECT count(*) FROM incidents i WHERE i.project_id = p.id AND i.status = 'resolved') AS ResolvedCount,
+        SELECT (SELECT COALESCE(sum(g.incident_count), 0) FROM incident_group_counts g WHERE g.project_id = p.id AND g.status = 'open')::bigint AS OpenCount,
+               (SELECT COALESCE(sum(g.incident_count), 0) FROM incident_group_counts g WHERE g.project_id = p.id AND g.status = 'resolved')::bigint AS ResolvedCount,
                (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM greatest(i.resolved_at - i.occurred_at, interval '0')))
                 FROM incidents i
                 WHERE i.project_id = p.id AND i.status = 'resolved' AND i.resolved_at IS NOT NULL AND i.occurred_at >= @MedianFrom

@@ -152,6 +152,33 @@ public sealed class IncidentGroupCountsTests(TestPostgres postgres) : IAsyncLife
         await AssertTableMatchesIncidentsAsync();
     }
 
+    [Fact]
+    public async Task DashboardNumbers_FromTheCounts_EqualCountingTheIncidents()
+    {
+        var project = await TestData.CreateProjectAsync(postgres.ConnectionString);
+        var cs = postgres.ConnectionString;
+        await TestIncidents.InsertManyAsync(cs, project.Id, 250, Now, openEvery: 4);
+        var resolvedNow = await TestIncidents.InsertAsync(cs, project.Id, Now.AddSeconds(1), fingerprint: "fp-dash");
+        await TestIncidents.InsertAsync(cs, project.Id, Now.AddSeconds(-5), fingerprint: null, environment: "preview");
+        await using (var update = new NpgsqlConnection(cs))
+        {
+            await update.ExecuteAsync("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE incident_id = @resolvedNow", new { resolvedNow });
+        }
+
+        await using var source = Faultline.Server.Database.DatabaseExtensions.CreateDataSource(cs);
+        var dashboard = new Faultline.Server.Dashboard.DashboardQueries(source, TimeProvider.System);
+        var summary = (await dashboard.ListProjectSummariesAsync(project.OwnerId, Cancel)).Single();
+        var stats = await dashboard.GetProjectStatsAsync(project.OwnerId, project.ProjectId, Cancel);
+
+        await using var connection = new NpgsqlConnection(cs);
+        var counted = await connection.QuerySingleAsync<(long Open, long Resolved, DateTime Last)>(
+            "SELECT count(*) FILTER (WHERE status = 'open'), count(*) FILTER (WHERE status = 'resolved'), max(occurred_at) FROM incidents WHERE project_id = @Id",
+            new { project.Id });
+        Assert.Equal((counted.Open, counted.Resolved), (stats!.OpenCount, stats.ResolvedCount));
+        Assert.Equal(counted.Open, summary.OpenCount);
+        Assert.Equal(new DateTimeOffset(DateTime.SpecifyKind(counted.Last, DateTimeKind.Utc)), summary.LastIncidentAt);
+    }
+
     private async Task AssertTableMatchesIncidentsAsync()
     {
         await using var connection = new NpgsqlConnection(postgres.ConnectionString);
