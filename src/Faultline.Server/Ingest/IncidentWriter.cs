@@ -12,10 +12,11 @@ internal sealed record WriteResult(string IncidentId, Guid EventId, bool Duplica
 
 /// <summary>
 /// Group commit: concurrent requests' incidents go into one transaction — one multi-row insert
-/// from arrays, one look-up of the ids (new or already there), one <c>api_key_usage</c> update per
-/// project — and every request is answered after that commit. A retried event id finds the incident
-/// its first delivery made (<c>ON CONFLICT (project_id, event_id) DO NOTHING</c>, then read back in a
-/// new statement, which sees rows that concurrent transactions committed meanwhile).
+/// from arrays that returns the new incidents' ids, one <c>api_key_usage</c> update per project —
+/// and every request is answered after that commit. A retried event id finds the incident its
+/// first delivery made (<c>ON CONFLICT (project_id, event_id) DO NOTHING</c>; the events the insert
+/// did not return are then looked up in a new statement, which sees rows that concurrent
+/// transactions committed meanwhile).
 /// </summary>
 internal sealed partial class IncidentWriter : IAsyncDisposable
 {
@@ -31,6 +32,7 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
           AS t(incident_id, project_id, event_id, error_message, error_type, stack_trace, file_path, line_number,
           column_number, commit_sha, deployment_id, environment, occurred_at, fingerprint, metadata)
         ON CONFLICT (project_id, event_id) DO NOTHING
+        RETURNING project_id, event_id, incident_id
         """;
 
     private const string SelectIdsSql = """
@@ -130,10 +132,6 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
             if (rows.Count > 0)
             {
                 batch.BatchCommands.Add(InsertCommand(rows));
-                var select = new NpgsqlBatchCommand(SelectIdsSql);
-                select.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(r => r.ProjectId)] });
-                select.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(r => r.EventId)] });
-                batch.BatchCommands.Add(select);
             }
 
             var update = new NpgsqlBatchCommand(UpdateUsageSql);
@@ -144,11 +142,25 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             if (rows.Count > 0)
             {
-                // The reader starts at the first statement that returns rows: the id look-up.
+                // The new incidents, as the insert returns them.
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     stored[(reader.GetGuid(0), reader.GetGuid(1))] = reader.GetString(2);
                 }
+            }
+        }
+
+        // Events already stored (a retry, or a concurrent delivery that committed first): their ids.
+        var earlier = rows.Where(r => !stored.ContainsKey((r.ProjectId, r.EventId))).ToList();
+        if (earlier.Count > 0)
+        {
+            await using var select = new NpgsqlCommand(SelectIdsSql, connection, transaction);
+            select.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. earlier.Select(r => r.ProjectId)] });
+            select.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. earlier.Select(r => r.EventId)] });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored[(reader.GetGuid(0), reader.GetGuid(1))] = reader.GetString(2);
             }
         }
 
