@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -59,6 +59,11 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
     /// <c>application/json</c>, never inlined into HTML (the dashboard encodes what it renders).
     /// </summary>
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>What a JSON string must escape: quotation mark, reverse solidus, control characters.</summary>
+    private static readonly SearchValues<char> MustEscape = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
     private static readonly JsonEncodedText IncidentsName = JsonEncodedText.Encode("incidents");
     private static readonly JsonEncodedText NextCursorName = JsonEncodedText.Encode("next_cursor");
@@ -132,22 +137,22 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
     private static void WriteIncident(Utf8JsonWriter writer, IncidentRow row)
     {
         writer.WriteStartObject();
-        writer.WriteString(IncidentIdName, row.IncidentId);
-        writer.WriteString(ProjectIdName, row.ProjectId);
-        writer.WriteString(ErrorMessageName, row.ErrorMessage);
-        writer.WriteString(ErrorTypeName, row.ErrorType);
-        writer.WriteString(StackTraceName, row.StackTrace);
-        writer.WriteString(FilePathName, row.FilePath);
+        WriteString(writer, IncidentIdName, row.IncidentId);
+        WriteString(writer, ProjectIdName, row.ProjectId);
+        WriteString(writer, ErrorMessageName, row.ErrorMessage);
+        WriteString(writer, ErrorTypeName, row.ErrorType);
+        WriteString(writer, StackTraceName, row.StackTrace);
+        WriteString(writer, FilePathName, row.FilePath);
         WriteNumber(writer, LineNumberName, row.LineNumber);
         WriteNumber(writer, ColumnNumberName, row.ColumnNumber);
-        writer.WriteString(CommitShaName, row.CommitSha);
-        writer.WriteString(DeploymentIdName, row.DeploymentId);
-        writer.WriteString(EnvironmentName, row.Environment);
-        writer.WriteString(StatusName, row.Status);
+        WriteString(writer, CommitShaName, row.CommitSha);
+        WriteString(writer, DeploymentIdName, row.DeploymentId);
+        WriteString(writer, EnvironmentName, row.Environment);
+        WriteString(writer, StatusName, row.Status);
         WriteTimestamp(writer, OccurredAtName, row.OccurredAt);
         WriteTimestamp(writer, CreatedAtName, row.CreatedAt);
         WriteTimestamp(writer, ResolvedAtName, row.ResolvedAt);
-        writer.WriteString(FingerprintName, row.Fingerprint);
+        WriteString(writer, FingerprintName, row.Fingerprint);
         writer.WritePropertyName(MetadataName);
         if (row.Metadata is null)
         {
@@ -155,12 +160,92 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
         }
         else
         {
-            // As the contract does: parsed and written compact (PostgreSQL's jsonb text has spaces).
-            using var metadata = JsonDocument.Parse(row.Metadata);
-            metadata.RootElement.WriteTo(writer);
+            // PostgreSQL's text of a jsonb value is valid JSON (with a space after each ':' and ','):
+            // written as it is, not parsed and written again.
+            writer.WriteRawValue(row.Metadata, skipInputValidation: true);
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A string property. Text with nothing to escape goes through the writer; text with something
+    /// to escape (every stack trace: a newline per frame) is escaped here run by run, with a
+    /// vectorised search for the next character to escape, because the writer escapes everything
+    /// after the first such character one character at a time.
+    /// </summary>
+    internal static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+            return;
+        }
+
+        var text = value.AsSpan();
+        var next = text.IndexOfAny(MustEscape);
+        if (next < 0)
+        {
+            writer.WriteString(name, value);
+            return;
+        }
+
+        // At most 6 bytes (\u00XX) for a character that is escaped, 3 for any other UTF-16 unit.
+        var buffer = ArrayPool<byte>.Shared.Rent(2 + (text.Length * 6));
+        try
+        {
+            var length = 0;
+            buffer[length++] = (byte)'"';
+            while (true)
+            {
+                var run = next < 0 ? text : text[..next];
+                length += Encoding.UTF8.GetBytes(run, buffer.AsSpan(length));
+                if (next < 0)
+                {
+                    break;
+                }
+
+                length += Escape(text[next], buffer.AsSpan(length));
+                text = text[(next + 1)..];
+                next = text.IndexOfAny(MustEscape);
+            }
+
+            buffer[length++] = (byte)'"';
+            writer.WritePropertyName(name);
+            writer.WriteRawValue(buffer.AsSpan(0, length), skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Escape(char character, Span<byte> destination)
+    {
+        destination[0] = (byte)'\\';
+        var shortForm = character switch
+        {
+            '"' => '"',
+            '\\' => '\\',
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            '\b' => 'b',
+            '\f' => 'f',
+            _ => '\0',
+        };
+        if (shortForm != '\0')
+        {
+            destination[1] = (byte)shortForm;
+            return 2;
+        }
+
+        destination[1] = (byte)'u';
+        destination[2] = (byte)'0';
+        destination[3] = (byte)'0';
+        destination[4] = (byte)"0123456789abcdef"[character >> 4];
+        destination[5] = (byte)"0123456789abcdef"[character & 0xF];
+        return 6;
     }
 
     private static void WriteNumber(Utf8JsonWriter writer, JsonEncodedText name, int? value)
@@ -183,8 +268,31 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
             return;
         }
 
-        Span<char> text = stackalloc char[32];
-        DateTime.SpecifyKind(time, DateTimeKind.Utc).TryFormat(text, out var written, UtcTimestampConverter.Format, CultureInfo.InvariantCulture);
-        writer.WriteString(name, text[..written]);
+        // UtcTimestampConverter.Format (yyyy-MM-ddTHH:mm:ss.fffZ), digit by digit.
+        Span<byte> text = stackalloc byte[24];
+        Digits(text[0..4], time.Year);
+        text[4] = (byte)'-';
+        Digits(text[5..7], time.Month);
+        text[7] = (byte)'-';
+        Digits(text[8..10], time.Day);
+        text[10] = (byte)'T';
+        Digits(text[11..13], time.Hour);
+        text[13] = (byte)':';
+        Digits(text[14..16], time.Minute);
+        text[16] = (byte)':';
+        Digits(text[17..19], time.Second);
+        text[19] = (byte)'.';
+        Digits(text[20..23], time.Millisecond);
+        text[23] = (byte)'Z';
+        writer.WriteString(name, text);
+    }
+
+    private static void Digits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
     }
 }
