@@ -268,22 +268,21 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
             return;
         }
 
-        // UtcTimestampConverter.Format (yyyy-MM-ddTHH:mm:ss.fffZ), digit by digit.
+        // UtcTimestampConverter.Format (yyyy-MM-ddTHH:mm:ss.fffZ), digit by digit: each part, then what follows it.
+        ReadOnlySpan<(int Value, int Width, char Then)> parts =
+        [
+            (time.Year, 4, '-'), (time.Month, 2, '-'), (time.Day, 2, 'T'),
+            (time.Hour, 2, ':'), (time.Minute, 2, ':'), (time.Second, 2, '.'), (time.Millisecond, 3, 'Z'),
+        ];
         Span<byte> text = stackalloc byte[24];
-        Digits(text[0..4], time.Year);
-        text[4] = (byte)'-';
-        Digits(text[5..7], time.Month);
-        text[7] = (byte)'-';
-        Digits(text[8..10], time.Day);
-        text[10] = (byte)'T';
-        Digits(text[11..13], time.Hour);
-        text[13] = (byte)':';
-        Digits(text[14..16], time.Minute);
-        text[16] = (byte)':';
-        Digits(text[17..19], time.Second);
-        text[19] = (byte)'.';
-        Digits(text[20..23], time.Millisecond);
-        text[23] = (byte)'Z';
+        var length = 0;
+        foreach (var (part, width, then) in parts)
+        {
+            Digits(text.Slice(length, width), part);
+            text[length + width] = (byte)then;
+            length += width + 1;
+        }
+
         writer.WriteString(name, text);
     }
 
