@@ -49,10 +49,24 @@ using (var server = Faultline.Bench.BenchServer.Start(new Dictionary<string, str
 
 static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Elapsed)> WrkLoadAsync(Uri baseAddress, string key, int connections, int seconds)
 {
-    var script = Path.Combine(Path.GetTempPath(), $"faultline-ingest-{Environment.ProcessId}.lua");
+    // Warm-up (the JIT tiers the server's code up over the first seconds of load, slowly while the
+    // two cores are busy serving), then the measured run, each with event ids of its own: were the
+    // measured run to repeat the warm-up's ids, most of its answers would be duplicates.
+    await RunWrkAsync(baseAddress, key, connections, seconds: 15, run: 1);
+    var output = await RunWrkAsync(baseAddress, key, connections, seconds, run: 2);
+    var requests = long.Parse(Regex.Match(output, @"(\d+) requests in").Groups[1].Value, CultureInfo.InvariantCulture);
+    var elapsedSeconds = double.Parse(Regex.Match(output, @"requests in ([0-9.]+)s").Groups[1].Value, CultureInfo.InvariantCulture);
+    var non2xx = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } bad ? long.Parse(bad.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    var socketErrors = Regex.Matches(output, @"(connect|read|write|timeout) (\d+)").Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+    return (requests - non2xx, non2xx + socketErrors, Wrk.Percentile(output, "50%"), Wrk.Percentile(output, "99%"), TimeSpan.FromSeconds(elapsedSeconds));
+}
+
+static async Task<string> RunWrkAsync(Uri baseAddress, string key, int connections, int seconds, int run)
+{
+    var script = Path.Combine(Path.GetTempPath(), $"faultline-ingest-{Environment.ProcessId}-{run}.lua");
     var trace = System.Text.Json.JsonSerializer.Serialize(NodeTrace());
     await File.WriteAllTextAsync(script, $$"""
-        -- Each request carries a unique event id: a per-thread prefix and a counter.
+        -- Each request carries a unique event id: the run, a per-thread number and a counter.
         local trace = {{Wrk.LuaString(trace)}}
         local threads = 0
         function setup(thread) threads = threads + 1; thread:set("tid", threads) end
@@ -62,21 +76,14 @@ static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Ela
         wrk.headers["Authorization"] = "Bearer {{key}}"
         function request()
           counter = counter + 1
-          local id = string.format("%08x%024x", tid, counter)
+          local id = string.format("%08x%08x%016x", {{run}}, tid, counter)
           return wrk.format(nil, "/api/v1/incidents", nil, '{"event_id":"' .. id .. '","error_message":"Cannot read properties of undefined (reading \'id\')","error_type":"TypeError","commit_sha":"0123456789abcdef0123456789abcdef01234567","deployment_id":"dpl_8fJ2kQzX1","environment":"production","stack_trace":' .. trace .. '}')
         end
         """);
-
-    // Warm-up (the JIT tiers the server's code up over the first seconds of load, slowly while the
-    // two cores are busy serving), then the measured run.
-    await Wrk.RunAsync(["-t2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d15s", "-s", script, baseAddress.ToString()]);
-    var output = await Wrk.RunAsync(["-t2", "-c", connections.ToString(CultureInfo.InvariantCulture), $"-d{seconds}s", "--latency", "-s", script, baseAddress.ToString()]);
+    var latency = run > 1 ? ["--latency"] : Array.Empty<string>();
+    var output = await Wrk.RunAsync(["-t2", "-c", connections.ToString(CultureInfo.InvariantCulture), $"-d{seconds}s", .. latency, "-s", script, baseAddress.ToString()]);
     File.Delete(script);
-    var requests = long.Parse(Regex.Match(output, @"(\d+) requests in").Groups[1].Value, CultureInfo.InvariantCulture);
-    var elapsedSeconds = double.Parse(Regex.Match(output, @"requests in ([0-9.]+)s").Groups[1].Value, CultureInfo.InvariantCulture);
-    var non2xx = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } bad ? long.Parse(bad.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    var socketErrors = Regex.Matches(output, @"(connect|read|write|timeout) (\d+)").Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-    return (requests - non2xx, non2xx + socketErrors, Wrk.Percentile(output, "50%"), Wrk.Percentile(output, "99%"), TimeSpan.FromSeconds(elapsedSeconds));
+    return output;
 }
 
 static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Elapsed)> LoadAsync(Uri baseAddress, string key, int connections, TimeSpan duration)
@@ -135,33 +142,53 @@ static async Task<HttpStatusCode> SendAsync(HttpClient client, string key, strin
 static async Task<double> RawCeilingAsync(string connectionString, TimeSpan duration)
 {
     await using var dataSource = NpgsqlDataSource.Create(connectionString);
-    Guid projectId;
-    await using (var command = dataSource.CreateCommand("SELECT id FROM projects LIMIT 1"))
+
+    // The same rows as the server stored: one of its incidents copied, each copy with an incident
+    // id made as the server makes them (time-ordered), an event id of its own and the time now.
+    const string columns = "project_id, error_message, error_type, stack_trace, file_path, line_number, column_number, commit_sha, deployment_id, environment, fingerprint, metadata";
+    object?[] template;
+    await using (var command = dataSource.CreateCommand($"SELECT {columns} FROM incidents ORDER BY occurred_at DESC LIMIT 1"))
+    await using (var reader = await command.ExecuteReaderAsync())
     {
-        projectId = (Guid)(await command.ExecuteScalarAsync())!;
+        await reader.ReadAsync();
+        template = new object?[reader.FieldCount];
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            template[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+        }
     }
 
-    var trace = NodeTrace();
-    var columns = "(incident_id, project_id, event_id, error_message, error_type, stack_trace, file_path, line_number, column_number, commit_sha, deployment_id, environment, occurred_at, fingerprint, metadata)";
-    var values = string.Join(",", Enumerable.Range(0, 100).Select(i =>
-        $"(${i * 6 + 1}, ${i * 6 + 2}, ${i * 6 + 3}, 'Cannot read properties of undefined (reading ''id'')', 'TypeError', ${i * 6 + 4}, 'src/app/api/checkout/route.ts', 42, 17, '0123456789abcdef0123456789abcdef01234567', 'dpl_bench', 'production', now(), ${i * 6 + 5}, ${i * 6 + 6}::jsonb)"));
-    var sql = $"INSERT INTO incidents {columns} VALUES {values}";
+    var width = 3 + template.Length;
+    var values = string.Join(",", Enumerable.Range(0, 100).Select(row =>
+        "(" + string.Join(", ", Enumerable.Range(1, width).Select(column => column == width ? $"${row * width + column}::jsonb" : $"${row * width + column}")) + ")"));
+    var sql = $"INSERT INTO incidents (incident_id, event_id, occurred_at, {columns}) VALUES {values}";
     long rows = 0;
     var stopwatch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
     {
+        // Prepared once per connection, as the server's statements are.
         await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        for (var i = 0; i < 100; i++)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "" });
+            command.Parameters.Add(new NpgsqlParameter<Guid>());
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.UtcNow });
+            foreach (var value in template)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            }
+        }
+
+        await command.PrepareAsync();
         while (stopwatch.Elapsed < duration)
         {
-            await using var command = new NpgsqlCommand(sql, connection);
             for (var i = 0; i < 100; i++)
             {
-                command.Parameters.Add(new NpgsqlParameter { Value = "inc_" + Guid.NewGuid().ToString("N")[..26].ToUpperInvariant() });
-                command.Parameters.Add(new NpgsqlParameter { Value = projectId });
-                command.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
-                command.Parameters.Add(new NpgsqlParameter { Value = trace });
-                command.Parameters.Add(new NpgsqlParameter { Value = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) });
-                command.Parameters.Add(new NpgsqlParameter { Value = "{\"frames\":[]}" });
+                var now = DateTimeOffset.UtcNow;
+                ((NpgsqlParameter<string>)command.Parameters[i * width]).TypedValue = Faultline.Core.Identifiers.PublicIds.NewIncidentId(now);
+                ((NpgsqlParameter<Guid>)command.Parameters[i * width + 1]).TypedValue = Guid.NewGuid();
+                ((NpgsqlParameter<DateTime>)command.Parameters[i * width + 2]).TypedValue = now.UtcDateTime;
             }
 
             await command.ExecuteNonQueryAsync();
