@@ -4,6 +4,9 @@ namespace Faultline.Server.Database;
 
 internal static class DatabaseExtensions
 {
+    /// <summary>The key of ingest's own data source (see <see cref="CreateDataSource"/>).</summary>
+    public const string IngestDataSource = "ingest";
+
     /// <summary>
     /// Registers the one <see cref="NpgsqlDataSource"/>, starting the embedded PostgreSQL first when
     /// no connection string is configured, and the start-up migration.
@@ -23,6 +26,7 @@ internal static class DatabaseExtensions
 
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
         builder.Services.AddSingleton(_ => CreateDataSource(connectionString));
+        builder.Services.AddKeyedSingleton(IngestDataSource, (_, _) => CreateDataSource(connectionString, genericPlans: true));
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddHostedService<MigrationWorker>();
         return builder;
@@ -36,8 +40,12 @@ internal static class DatabaseExtensions
     /// read in 64 KB steps rather than 8 KB ones; and a connection going back to the pool is not
     /// reset, since nothing in Faultline leaves session state on one (the migrator releases its
     /// advisory lock first), which would cost a statement before every query and drop the prepared ones.
+    /// With <paramref name="genericPlans"/> (ingest's pool), prepared statements are planned once: ingest's
+    /// few statements find rows by unique keys, so no parameter value changes their best plan, yet
+    /// PostgreSQL planned the key look-up again for every batch (its estimate for <c>= ANY($1)</c>
+    /// with an unknown array made the generic plan look dearer), at several times the cost of running it.
     /// </summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString, bool genericPlans = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var settings = builder.ConnectionStringBuilder;
@@ -54,6 +62,22 @@ internal static class DatabaseExtensions
         if (!Sets(connectionString, "No Reset On Close"))
         {
             settings.NoResetOnClose = true;
+        }
+
+        if (genericPlans)
+        {
+            const string forceGenericPlans = "SET plan_cache_mode = force_generic_plan";
+            builder.UsePhysicalConnectionInitializer(
+                connection =>
+                {
+                    using var command = new NpgsqlCommand(forceGenericPlans, connection);
+                    command.ExecuteNonQuery();
+                },
+                async connection =>
+                {
+                    await using var command = new NpgsqlCommand(forceGenericPlans, connection);
+                    await command.ExecuteNonQueryAsync();
+                });
         }
 
         return builder.Build();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Faultline.Server.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -56,7 +57,7 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
     private readonly ILogger<IncidentWriter> logger;
     private readonly MicroBatcher<WriteRequest, IReadOnlyList<WriteResult>> batcher;
 
-    public IncidentWriter(NpgsqlDataSource dataSource, IOptions<IngestOptions> options, ILogger<IncidentWriter> logger)
+    public IncidentWriter([FromKeyedServices(DatabaseExtensions.IngestDataSource)] NpgsqlDataSource dataSource, IOptions<IngestOptions> options, ILogger<IncidentWriter> logger)
     {
         this.dataSource = dataSource;
         this.logger = logger;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Faultline.Core.StackTraces;
+using Faultline.Server.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -35,7 +36,7 @@ internal sealed class IngestKeys : IAsyncDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly MicroBatcher<string, IngestProject?> batcher;
 
-    public IngestKeys(NpgsqlDataSource dataSource)
+    public IngestKeys([FromKeyedServices(DatabaseExtensions.IngestDataSource)] NpgsqlDataSource dataSource)
     {
         this.dataSource = dataSource;
         batcher = new MicroBatcher<string, IngestProject?>(FindManyAsync, maxBatch: 256, concurrency: 2, capacity: 20_000);

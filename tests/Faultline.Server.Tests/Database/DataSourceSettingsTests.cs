@@ -1,9 +1,10 @@
 using Faultline.Server.Database;
+using Faultline.Testing;
 using Npgsql;
 
 namespace Faultline.Server.Tests.Database;
 
-public sealed class DataSourceSettingsTests
+public sealed class DataSourceSettingsTests(TestPostgres postgres)
 {
     [Fact]
     public async Task CreateDataSource_WithoutSettings_PreparesStatementsReadsLargeBuffersAndSkipsResets()
@@ -25,5 +26,22 @@ public sealed class DataSourceSettingsTests
         var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
 
         Assert.Equal((prepare, buffer, noReset), (settings.MaxAutoPrepare, settings.ReadBufferSize, settings.NoResetOnClose));
+    }
+
+    [Theory]
+    [InlineData(false, "auto")]
+    [InlineData(true, "force_generic_plan")]
+    public async Task CreateDataSource_GenericPlans_SetsThePlanCacheModeOfEveryConnection(bool genericPlans, string expected)
+    {
+        await using var dataSource = DatabaseExtensions.CreateDataSource(postgres.ConnectionString, genericPlans);
+
+        // Two connections at once: each physical connection is set up, not only the first.
+        await using var first = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var second = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        foreach (var connection in (NpgsqlConnection[])[first, second])
+        {
+            await using var command = new NpgsqlCommand("SHOW plan_cache_mode", connection);
+            Assert.Equal(expected, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        }
     }
 }
