@@ -5,7 +5,8 @@ namespace Faultline.Testing;
 
 /// <summary>
 /// The public schema read from PostgreSQL's catalog as sorted text lines: columns with type,
-/// nullability and default, constraints with their definitions, indexes with theirs, sequences.
+/// nullability and default, constraints with their definitions, indexes with theirs, sequences,
+/// functions, triggers and columns' own statistics targets.
 /// Two databases with equal snapshots have the same schema.
 /// </summary>
 public static class SchemaSnapshot
@@ -30,6 +31,10 @@ public static class SchemaSnapshot
         UNION ALL
         SELECT 'function ' || p.proname || ' ' || md5(pg_get_functiondef(p.oid))
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'
+        UNION ALL
+        SELECT 'statistics ' || c.relname || '.' || a.attname || ' ' || a.attstattarget
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget >= 0
         UNION ALL
         SELECT 'trigger ' || t.tgname || ' ' || pg_get_triggerdef(t.oid)
         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace

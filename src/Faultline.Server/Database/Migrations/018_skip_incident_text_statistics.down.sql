@@ -1,0 +1,4 @@
+ALTER TABLE incidents
+  ALTER COLUMN stack_trace SET STATISTICS -1,
+  ALTER COLUMN error_message SET STATISTICS -1,
+  ALTER COLUMN metadata SET STATISTICS -1;
