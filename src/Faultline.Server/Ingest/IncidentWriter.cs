@@ -13,11 +13,14 @@ internal sealed record WriteResult(string IncidentId, Guid EventId, bool Duplica
 
 /// <summary>
 /// Group commit: concurrent requests' incidents go into one transaction — one multi-row insert
-/// from arrays that returns the new incidents' ids, one <c>api_key_usage</c> update per project —
-/// and every request is answered after that commit. A retried event id finds the incident its
-/// first delivery made (<c>ON CONFLICT (project_id, event_id) DO NOTHING</c>; the events the insert
-/// did not return are then looked up in a new statement, which sees rows that concurrent
-/// transactions committed meanwhile).
+/// from arrays that returns the new incidents' ids, one <c>api_key_usage</c> update per project,
+/// sent together as one batch, which PostgreSQL runs as one implicit transaction committed at its
+/// end — and every request is answered after that commit. Batches are pipelined: once a batch's
+/// statements have run, the next batch is gathered and sent while this one's commit is flushed
+/// (it then waits for the same project's locks, so the two commit in order). A retried event id
+/// finds the incident its first delivery made (<c>ON CONFLICT (project_id, event_id) DO NOTHING</c>;
+/// the events the insert did not return are then looked up in a new statement, which sees rows
+/// that concurrent transactions committed meanwhile).
 /// </summary>
 internal sealed partial class IncidentWriter : IAsyncDisposable
 {
@@ -71,13 +74,14 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
 
     public ValueTask DisposeAsync() => batcher.DisposeAsync();
 
-    private async Task<IReadOnlyList<BatchOutcome<IReadOnlyList<WriteResult>>>> WriteBatchAsync(IReadOnlyList<WriteRequest> requests, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BatchOutcome<IReadOnlyList<WriteResult>>>> WriteBatchAsync(
+        IReadOnlyList<WriteRequest> requests, Action startNext, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return [.. (await WriteOnceAsync(requests, cancellationToken)).Select(BatchOutcome<IReadOnlyList<WriteResult>>.Success)];
+                return [.. (await WriteOnceAsync(requests, startNext, cancellationToken)).Select(BatchOutcome<IReadOnlyList<WriteResult>>.Success)];
             }
             catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
             {
@@ -99,7 +103,7 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
         {
             try
             {
-                results[i] = BatchOutcome<IReadOnlyList<WriteResult>>.Success((await WriteOnceAsync([requests[i]], cancellationToken))[0]);
+                results[i] = BatchOutcome<IReadOnlyList<WriteResult>>.Success((await WriteOnceAsync([requests[i]], static () => { }, cancellationToken))[0]);
             }
             catch (PostgresException exception) when (!exception.IsTransient)
             {
@@ -110,7 +114,8 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
         return results;
     }
 
-    private async Task<IReadOnlyList<IReadOnlyList<WriteResult>>> WriteOnceAsync(IReadOnlyList<WriteRequest> requests, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IReadOnlyList<WriteResult>>> WriteOnceAsync(
+        IReadOnlyList<WriteRequest> requests, Action startNext, CancellationToken cancellationToken)
     {
         // The first delivery of an event in the batch wins; later copies are answered with its id.
         var unique = new Dictionary<(Guid, Guid), IncidentRecord>();
@@ -127,8 +132,7 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
         var stored = new Dictionary<(Guid, Guid), string>(rows.Count);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        await using (var batch = new NpgsqlBatch(connection))
         {
             if (rows.Count > 0)
             {
@@ -149,13 +153,20 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
                     stored[(reader.GetGuid(0), reader.GetGuid(1))] = reader.GetString(2);
                 }
             }
+
+            startNext();
+
+            // Read to the end: the batch's implicit transaction has committed when the reader is done.
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
         }
 
         // Events already stored (a retry, or a concurrent delivery that committed first): their ids.
         var earlier = rows.Where(r => !stored.ContainsKey((r.ProjectId, r.EventId))).ToList();
         if (earlier.Count > 0)
         {
-            await using var select = new NpgsqlCommand(SelectIdsSql, connection, transaction);
+            await using var select = new NpgsqlCommand(SelectIdsSql, connection);
             select.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. earlier.Select(r => r.ProjectId)] });
             select.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. earlier.Select(r => r.EventId)] });
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
@@ -164,8 +175,6 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
                 stored[(reader.GetGuid(0), reader.GetGuid(1))] = reader.GetString(2);
             }
         }
-
-        await transaction.CommitAsync(cancellationToken);
 
         return [.. requests.Select(request => (IReadOnlyList<WriteResult>)[.. request.Incidents.Select(incident =>
         {

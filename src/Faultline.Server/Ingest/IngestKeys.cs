@@ -54,8 +54,9 @@ internal sealed class IngestKeys : IAsyncDisposable
 
     public ValueTask DisposeAsync() => batcher.DisposeAsync();
 
-    private async Task<IReadOnlyList<BatchOutcome<IngestProject?>>> FindManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BatchOutcome<IngestProject?>>> FindManyAsync(IReadOnlyList<string> keys, Action startNext, CancellationToken cancellationToken)
     {
+        startNext(); // look-ups need no order: the next may be sent before this one is answered
         var found = new Dictionary<string, IngestProject>(StringComparer.Ordinal);
         await using (var command = dataSource.CreateCommand(FindProjectsSql))
         {

@@ -22,9 +22,14 @@ internal sealed class IngestOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 500;
 
-    /// <summary>Group-commit transactions in flight at once.</summary>
+    /// <summary>
+    /// Group-commit transactions in flight at once: each after the first sends its statements while
+    /// the one before it commits. One is fastest on two cores: concurrent batches insert into the
+    /// same index pages and wait for the same project's locks, and a batch that does not wait for
+    /// them grows larger, which costs less per incident.
+    /// </summary>
     [Range(1, 64)]
-    public int Writers { get; set; } = 2;
+    public int Writers { get; set; } = 1;
 
     public long MaxDecompressedBytes => (long)MaxBodyBytes * DecompressionRatio;
 }

@@ -3,21 +3,26 @@ using System.Threading.Channels;
 namespace Faultline.Server.Ingest;
 
 /// <summary>
-/// Gathers concurrent calls into batches: each call waits for the batch it joined, and a few
-/// loops run batches side by side so that one batch is sent while another commits. Under light
+/// Gathers concurrent calls into batches: each call waits for the batch it joined. Under light
 /// load a batch holds one item and costs no added wait; under heavy load batches grow by themselves.
+/// <para>A few loops run batches side by side, one after another: a loop gathers its batch only
+/// once the batch before it has called its <c>startNext</c> callback (or ended), so a batch holds
+/// everything that arrived meanwhile instead of being split between idle loops. A batch that
+/// commits calls it once its statements have run: the next one runs its own while this one's
+/// commit is flushed to disk.</para>
 /// </summary>
 internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
 {
     private readonly Channel<Pending> channel;
-    private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<BatchOutcome<TResult>>>> execute;
+    private readonly Func<IReadOnlyList<TItem>, Action, CancellationToken, Task<IReadOnlyList<BatchOutcome<TResult>>>> execute;
     private readonly int maxBatch;
     private readonly Func<Pending, int> weight;
+    private readonly SemaphoreSlim turn = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
     private readonly Task[] loops;
 
     public MicroBatcher(
-        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<BatchOutcome<TResult>>>> execute,
+        Func<IReadOnlyList<TItem>, Action, CancellationToken, Task<IReadOnlyList<BatchOutcome<TResult>>>> execute,
         int maxBatch,
         int concurrency,
         int capacity,
@@ -31,7 +36,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = concurrency == 1,
+            SingleReader = true, // one loop at a time, holding the turn
         });
         loops = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(RunAsync))];
     }
@@ -52,50 +57,73 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         channel.Writer.TryComplete();
         await Task.WhenAll(loops);
         stopping.Dispose();
+        turn.Dispose();
     }
 
     private async Task RunAsync()
     {
         var batch = new List<Pending>(maxBatch);
         var items = new List<TItem>(maxBatch);
-        while (await channel.Reader.WaitToReadAsync())
+        while (true)
         {
-            batch.Clear();
-            items.Clear();
-            var size = 0;
-            while (size < maxBatch && channel.Reader.TryRead(out var pending))
+            await turn.WaitAsync();
+            var passed = 0;
+            void PassTurn()
             {
-                batch.Add(pending);
-                items.Add(pending.Item);
-                size += weight(pending);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
+                if (Interlocked.Exchange(ref passed, 1) == 0)
+                {
+                    turn.Release();
+                }
             }
 
             try
             {
-                var results = await execute(items, stopping.Token);
-                for (var i = 0; i < batch.Count; i++)
+                if (!await channel.Reader.WaitToReadAsync())
                 {
-                    if (results[i].Error is { } error)
+                    return;
+                }
+
+                batch.Clear();
+                items.Clear();
+                var size = 0;
+                while (size < maxBatch && channel.Reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                    items.Add(pending.Item);
+                    size += weight(pending);
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var results = await execute(items, PassTurn, stopping.Token);
+                    for (var i = 0; i < batch.Count; i++)
                     {
-                        batch[i].Completion.TrySetException(error);
+                        if (results[i].Error is { } error)
+                        {
+                            batch[i].Completion.TrySetException(error);
+                        }
+                        else
+                        {
+                            batch[i].Completion.TrySetResult(results[i].Value!);
+                        }
                     }
-                    else
+                }
+                catch (Exception exception)
+                {
+                    foreach (var pending in batch)
                     {
-                        batch[i].Completion.TrySetResult(results[i].Value!);
+                        pending.Completion.TrySetException(exception);
                     }
                 }
             }
-            catch (Exception exception)
+            finally
             {
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(exception);
-                }
+                PassTurn();
             }
         }
     }
@@ -119,3 +147,4 @@ internal sealed class BatcherFullException : Exception
     {
     }
 }
+
