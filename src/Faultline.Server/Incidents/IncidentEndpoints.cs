@@ -64,7 +64,13 @@ internal static class IncidentEndpoints
         }
 
         EntityTags.SetHeaders(context, page.Tag);
-        return EntityTags.Matches(ifNoneMatch, page.Tag) ? EntityTags.NotModified(context, page.Tag) : new IncidentPageResult(page);
+        if (EntityTags.Matches(ifNoneMatch, page.Tag))
+        {
+            page.Dispose();
+            return EntityTags.NotModified(context, page.Tag);
+        }
+
+        return new IncidentPageResult(page);
     }
 
     private static Task<IResult> ListIncidentGroupsAsync(

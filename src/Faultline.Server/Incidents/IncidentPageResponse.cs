@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Faultline.Contracts;
@@ -9,7 +8,10 @@ using Faultline.Contracts;
 namespace Faultline.Server.Incidents;
 
 /// <summary>A page of incidents as read: its rows, the cursor of the next page and its entity tag.</summary>
-internal sealed record IncidentRowPage(IReadOnlyList<IncidentRow> Rows, string? NextCursor, string Tag);
+internal sealed record IncidentRowPage(IncidentPageBuffer Rows, string? NextCursor, string Tag) : IDisposable
+{
+    public void Dispose() => Rows.Dispose();
+}
 
 /// <summary>
 /// The entity tag of a page of incidents, made from what identifies its rows and what can change in
@@ -22,19 +24,22 @@ internal static class IncidentPageTag
 {
     private const byte Version = 1;
 
-    public static string Compute(IReadOnlyList<IncidentRow> rows, IncidentListParameters filter)
+    public static string Compute(IncidentPageBuffer rows, IncidentListParameters filter)
     {
         // 1 version byte, 4 of page size, then per row 16 of id, 8 of resolved_at ticks, the status.
         var buffer = new byte[5 + (rows.Count * 32)];
         buffer[0] = Version;
         BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(1), filter.Limit);
         var length = 5;
-        foreach (var row in rows)
+        for (var index = 0; index < rows.Count; index++)
         {
+            var row = rows[index];
             row.Id.TryWriteBytes(buffer.AsSpan(length), bigEndian: true, out _);
             BinaryPrimitives.WriteInt64BigEndian(buffer.AsSpan(length + 16), row.ResolvedAt?.Ticks ?? -1);
             length += 24;
-            length += Encoding.ASCII.GetBytes(row.Status.AsSpan(0, Math.Min(row.Status.Length, 8)), buffer.AsSpan(length));
+            var status = rows.Text(index, IncidentPageBuffer.Status, out _);
+            status[..Math.Min(status.Length, 8)].CopyTo(buffer.AsSpan(length));
+            length += Math.Min(status.Length, 8);
         }
 
         Span<byte> hash = stackalloc byte[32];
@@ -44,9 +49,10 @@ internal static class IncidentPageTag
 }
 
 /// <summary>
-/// Writes a page of incidents straight from its rows to the response: the same JSON as serialising
-/// <see cref="IncidentPage"/> with <see cref="IncidentsJsonContext"/> (a test holds the two
-/// together), without building the contract objects or the whole body in memory first.
+/// Writes a page of incidents straight from the bytes PostgreSQL sent to the response: the same
+/// JSON as serialising <see cref="IncidentPage"/> with <see cref="IncidentsJsonContext"/> (a test
+/// holds the two together), without building strings, the contract objects or the whole body in
+/// memory first. Returns the page's buffer when done.
 /// </summary>
 internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
 {
@@ -60,10 +66,10 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
     /// </summary>
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>What a JSON string must escape: quotation mark, reverse solidus, control characters.</summary>
-    private static readonly SearchValues<char> MustEscape = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f" +
-        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+    /// <summary>What a JSON string must escape: quotation mark, reverse solidus, control characters (all ASCII, so never part of a longer UTF-8 sequence).</summary>
+    private static readonly SearchValues<byte> MustEscape = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f"u8 +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
 
     private static readonly JsonEncodedText IncidentsName = JsonEncodedText.Encode("incidents");
     private static readonly JsonEncodedText NextCursorName = JsonEncodedText.Encode("next_cursor");
@@ -87,38 +93,28 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json";
-        var pipe = response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(pipe, WriterOptions);
-        WriteStart(writer);
-        foreach (var row in page.Rows)
+        using (page)
         {
-            WriteIncident(writer, row);
-            if (writer.BytesPending >= FlushThreshold)
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json";
+            var pipe = response.BodyWriter;
+            await using var writer = new Utf8JsonWriter(pipe, WriterOptions);
+            WriteStart(writer);
+            for (var row = 0; row < page.Rows.Count; row++)
             {
-                writer.Flush();
-                await pipe.FlushAsync(httpContext.RequestAborted);
+                WriteIncident(writer, page.Rows, row);
+                if (writer.BytesPending >= FlushThreshold)
+                {
+                    writer.Flush();
+                    await pipe.FlushAsync(httpContext.RequestAborted);
+                }
             }
+
+            WriteEnd(writer, page.NextCursor);
+            writer.Flush();
+            await pipe.FlushAsync(httpContext.RequestAborted);
         }
-
-        WriteEnd(writer, page.NextCursor);
-        writer.Flush();
-        await pipe.FlushAsync(httpContext.RequestAborted);
-    }
-
-    /// <summary>The whole page into <paramref name="writer"/> (what <see cref="ExecuteAsync"/> sends).</summary>
-    internal static void Write(Utf8JsonWriter writer, IncidentRowPage page)
-    {
-        WriteStart(writer);
-        foreach (var row in page.Rows)
-        {
-            WriteIncident(writer, row);
-        }
-
-        WriteEnd(writer, page.NextCursor);
-        writer.Flush();
     }
 
     private static void WriteStart(Utf8JsonWriter writer)
@@ -134,27 +130,29 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
         writer.WriteEndObject();
     }
 
-    private static void WriteIncident(Utf8JsonWriter writer, IncidentRow row)
+    private static void WriteIncident(Utf8JsonWriter writer, IncidentPageBuffer rows, int index)
     {
+        var row = rows[index];
         writer.WriteStartObject();
-        WriteString(writer, IncidentIdName, row.IncidentId);
-        WriteString(writer, ProjectIdName, row.ProjectId);
-        WriteString(writer, ErrorMessageName, row.ErrorMessage);
-        WriteString(writer, ErrorTypeName, row.ErrorType);
-        WriteString(writer, StackTraceName, row.StackTrace);
-        WriteString(writer, FilePathName, row.FilePath);
+        WriteText(writer, IncidentIdName, rows, index, IncidentPageBuffer.IncidentId);
+        WriteText(writer, ProjectIdName, rows, index, IncidentPageBuffer.ProjectId);
+        WriteText(writer, ErrorMessageName, rows, index, IncidentPageBuffer.ErrorMessage);
+        WriteText(writer, ErrorTypeName, rows, index, IncidentPageBuffer.ErrorType);
+        WriteText(writer, StackTraceName, rows, index, IncidentPageBuffer.StackTrace);
+        WriteText(writer, FilePathName, rows, index, IncidentPageBuffer.FilePath);
         WriteNumber(writer, LineNumberName, row.LineNumber);
         WriteNumber(writer, ColumnNumberName, row.ColumnNumber);
-        WriteString(writer, CommitShaName, row.CommitSha);
-        WriteString(writer, DeploymentIdName, row.DeploymentId);
-        WriteString(writer, EnvironmentName, row.Environment);
-        WriteString(writer, StatusName, row.Status);
+        WriteText(writer, CommitShaName, rows, index, IncidentPageBuffer.CommitSha);
+        WriteText(writer, DeploymentIdName, rows, index, IncidentPageBuffer.DeploymentId);
+        WriteText(writer, EnvironmentName, rows, index, IncidentPageBuffer.Environment);
+        WriteText(writer, StatusName, rows, index, IncidentPageBuffer.Status);
         WriteTimestamp(writer, OccurredAtName, row.OccurredAt);
         WriteTimestamp(writer, CreatedAtName, row.CreatedAt);
         WriteTimestamp(writer, ResolvedAtName, row.ResolvedAt);
-        WriteString(writer, FingerprintName, row.Fingerprint);
+        WriteText(writer, FingerprintName, rows, index, IncidentPageBuffer.Fingerprint);
+        var metadata = rows.Text(index, IncidentPageBuffer.Metadata, out var noMetadata);
         writer.WritePropertyName(MetadataName);
-        if (row.Metadata is null)
+        if (noMetadata)
         {
             writer.WriteNullValue();
         }
@@ -162,35 +160,41 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
         {
             // PostgreSQL's text of a jsonb value is valid JSON (with a space after each ':' and ','):
             // written as it is, not parsed and written again.
-            writer.WriteRawValue(row.Metadata, skipInputValidation: true);
+            writer.WriteRawValue(metadata, skipInputValidation: true);
         }
 
         writer.WriteEndObject();
     }
 
-    /// <summary>
-    /// A string property. Text with nothing to escape goes through the writer; text with something
-    /// to escape (every stack trace: a newline per frame) is escaped here run by run, with a
-    /// vectorised search for the next character to escape, because the writer escapes everything
-    /// after the first such character one character at a time.
-    /// </summary>
-    internal static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    private static void WriteText(Utf8JsonWriter writer, JsonEncodedText name, IncidentPageBuffer rows, int row, int field)
     {
-        if (value is null)
+        var text = rows.Text(row, field, out var isNull);
+        if (isNull)
         {
             writer.WriteNull(name);
-            return;
         }
+        else
+        {
+            WriteString(writer, name, text);
+        }
+    }
 
-        var text = value.AsSpan();
+    /// <summary>
+    /// A string property from UTF-8 text. Text with nothing to escape goes through the writer; text
+    /// with something to escape (every stack trace: a newline per frame) is escaped here run by run,
+    /// with a vectorised search for the next byte to escape, because the writer escapes everything
+    /// after the first such character one character at a time.
+    /// </summary>
+    internal static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> text)
+    {
         var next = text.IndexOfAny(MustEscape);
         if (next < 0)
         {
-            writer.WriteString(name, value);
+            writer.WriteString(name, text);
             return;
         }
 
-        // At most 6 bytes (\u00XX) for a character that is escaped, 3 for any other UTF-16 unit.
+        // At most 6 bytes (\u00XX) for a byte that is escaped, and the rest as it is.
         var buffer = ArrayPool<byte>.Shared.Rent(2 + (text.Length * 6));
         try
         {
@@ -199,13 +203,14 @@ internal sealed class IncidentPageResult(IncidentRowPage page) : IResult
             while (true)
             {
                 var run = next < 0 ? text : text[..next];
-                length += Encoding.UTF8.GetBytes(run, buffer.AsSpan(length));
+                run.CopyTo(buffer.AsSpan(length));
+                length += run.Length;
                 if (next < 0)
                 {
                     break;
                 }
 
-                length += Escape(text[next], buffer.AsSpan(length));
+                length += Escape((char)text[next], buffer.AsSpan(length));
                 text = text[(next + 1)..];
                 next = text.IndexOfAny(MustEscape);
             }

@@ -174,34 +174,49 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         """;
 
     /// <summary>A page of the repository's incidents, or null when the repository is not the caller's.</summary>
-    public async Task<IncidentPage?> ListAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken) =>
-        await ListRowsAsync(userId, repository, filter, cancellationToken) is { } page
-            ? new IncidentPage([.. page.Rows.Select(row => row.ToContract())], page.NextCursor)
-            : null;
+    public async Task<IncidentPage?> ListAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<IncidentRow>(new CommandDefinition(
+            ListIncidentsSql(filter), Parameters(userId, repository, filter), cancellationToken: cancellationToken))).AsList();
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var incidents = rows.Where(row => row.IncidentId is not null).ToList();
+        var last = incidents.Count == filter.Limit ? incidents[^1] : null;
+        return new IncidentPage([.. incidents.Select(row => row.ToContract())], last is null ? null : NextCursor(last.OccurredAt, last.Id));
+    }
 
     /// <summary>A page of the repository's incidents as read, or null when the repository is not the caller's.</summary>
     public async Task<IncidentRowPage?> ListRowsAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
     {
-        var rows = await QueryPageAsync(ListIncidentsSql(filter), userId, repository, filter, cancellationToken);
-        return rows is null ? null : new IncidentRowPage(rows, NextCursor(rows, filter), IncidentPageTag.Compute(rows, filter));
+        if (await ReadPageAsync(ListIncidentsSql(filter), userId, repository, filter, cancellationToken) is not { } rows)
+        {
+            return null;
+        }
+
+        var next = rows.Count == filter.Limit ? NextCursor(rows[^1].OccurredAt, rows[^1].Id) : null;
+        return new IncidentRowPage(rows, next, IncidentPageTag.Compute(rows, filter));
     }
 
     /// <summary>The tag the page would have now, reading only row ids and statuses; null when the repository is not the caller's.</summary>
-    public async Task<string?> ListTagAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken) =>
-        await QueryPageAsync(ListVersionsSql(filter), userId, repository, filter, cancellationToken) is { } rows
-            ? IncidentPageTag.Compute(rows, filter)
-            : null;
-
-    private async Task<List<IncidentRow>?> QueryPageAsync(string sql, Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
+    public async Task<string?> ListTagAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<IncidentRow>(new CommandDefinition(
-            sql, Parameters(userId, repository, filter), cancellationToken: cancellationToken))).AsList();
-        return rows.Count == 0 ? null : [.. rows.Where(row => row.IncidentId is not null)];
+        using var rows = await ReadPageAsync(ListVersionsSql(filter), userId, repository, filter, cancellationToken);
+        return rows is null ? null : IncidentPageTag.Compute(rows, filter);
     }
 
-    private static string? NextCursor(List<IncidentRow> rows, IncidentListParameters filter) =>
-        rows.Count == filter.Limit ? IncidentCursor.Encode(rows[^1].OccurredAt, rows[^1].Id.ToByteArray(bigEndian: true)) : null;
+    private async Task<IncidentPageBuffer?> ReadPageAsync(string sql, Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            sql, Parameters(userId, repository, filter), cancellationToken: cancellationToken));
+        return await IncidentPageBuffer.ReadAsync(reader, cancellationToken);
+    }
+
+    private static string NextCursor(DateTime occurredAt, Guid id) => IncidentCursor.Encode(occurredAt, id.ToByteArray(bigEndian: true));
 
     /// <summary>A page of the repository's incident groups, or null when the repository is not the caller's.</summary>
     public async Task<IncidentGroupPage?> ListGroupsAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
