@@ -7,7 +7,7 @@ namespace Faultline.Server.Incidents;
 /// A page of incidents as PostgreSQL sent it: each text column's UTF-8 bytes copied into one pooled
 /// buffer (no string per column: a page holds 50 stack traces, and decoding them to UTF-16 only to
 /// encode them again as JSON was most of what the server did per page), the rest in typed fields.
-/// Reads either the full select list (<see cref="IncidentRow.Columns"/>) or the narrow one
+/// Reads either the full select list (<see cref="IncidentRow.ListColumns"/>) or the narrow one
 /// (<see cref="IncidentRow.VersionColumns"/>); a field the select list lacks reads as null.
 /// Returns its buffer to the pool when disposed.
 /// </summary>
@@ -32,6 +32,7 @@ internal sealed class IncidentPageBuffer : IDisposable
 
     private readonly List<Row> rows = [];
     private readonly List<(int Start, int Length)> texts = [];
+    private (int Start, int Length) projectId;
     private byte[] bytes = ArrayPool<byte>.Shared.Rent(64 * 1024);
     private int length;
 
@@ -47,34 +48,45 @@ internal sealed class IncidentPageBuffer : IDisposable
     public Row this[int index] => rows[index];
 
     /// <summary>
-    /// Reads the list's rows: null when there are none (the repository is not the caller's); an
-    /// empty page for the one row with NULL incident columns that an owned project with no
-    /// matching incidents gives.
+    /// Reads a list batch (<see cref="IncidentQueries.ListBatch"/>): null when its first statement
+    /// found no project (the repository is not the caller's); else the second statement's rows, each
+    /// with the project's public id from the first.
     /// </summary>
     public static async Task<IncidentPageBuffer?> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        var textOrdinals = new int[TextColumns.Length];
-        for (var field = 0; field < TextColumns.Length; field++)
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            textOrdinals[field] = Ordinal(reader, TextColumns[field]);
+            return null;
         }
 
-        var (id, occurredAt, createdAt, resolvedAt, lineNumber, columnNumber) = (Ordinal(reader, "Id"), Ordinal(reader, "OccurredAt"),
-            Ordinal(reader, "CreatedAt"), Ordinal(reader, "ResolvedAt"), Ordinal(reader, "LineNumber"), Ordinal(reader, "ColumnNumber"));
-        IncidentPageBuffer? page = null;
+        var page = new IncidentPageBuffer();
         try
         {
+            page.AddText(reader, 1);
+            page.projectId = page.texts[0];
+            page.texts.Clear();
+            await reader.NextResultAsync(cancellationToken);
+
+            var textOrdinals = new int[TextColumns.Length];
+            for (var field = 0; field < TextColumns.Length; field++)
+            {
+                textOrdinals[field] = field == ProjectId ? -1 : Ordinal(reader, TextColumns[field]);
+            }
+
+            var (id, occurredAt, createdAt, resolvedAt, lineNumber, columnNumber) = (Ordinal(reader, "Id"), Ordinal(reader, "OccurredAt"),
+                Ordinal(reader, "CreatedAt"), Ordinal(reader, "ResolvedAt"), Ordinal(reader, "LineNumber"), Ordinal(reader, "ColumnNumber"));
             while (await reader.ReadAsync(cancellationToken))
             {
-                page ??= new IncidentPageBuffer();
-                if (reader.IsDBNull(textOrdinals[IncidentId]))
+                for (var field = 0; field < textOrdinals.Length; field++)
                 {
-                    continue;
-                }
-
-                foreach (var ordinal in textOrdinals)
-                {
-                    page.AddText(reader, ordinal);
+                    if (field == ProjectId)
+                    {
+                        page.texts.Add(page.projectId);
+                    }
+                    else
+                    {
+                        page.AddText(reader, textOrdinals[field]);
+                    }
                 }
 
                 page.rows.Add(new Row(
@@ -90,7 +102,7 @@ internal sealed class IncidentPageBuffer : IDisposable
         }
         catch
         {
-            page?.Dispose();
+            page.Dispose();
             throw;
         }
     }

@@ -17,7 +17,7 @@ internal sealed record IncidentRowPage(IncidentPageBuffer Rows, string? NextCurs
 /// The entity tag of a page of incidents, made from what identifies its rows and what can change in
 /// them once stored (id, status, resolved_at) and the page size, not from the body: a stored
 /// incident's other fields never change, so equal tags mean equal bodies, and a conditional request
-/// can be answered 304 from a narrow read (<see cref="IncidentQueries.ListVersionsSql"/>) without
+/// can be answered 304 from a narrow read (<see cref="IncidentRow.VersionColumns"/>) without
 /// reading or serialising the incidents. The leading version changes if the body's form ever does.
 /// </summary>
 internal static class IncidentPageTag

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Dapper;
 using Faultline.Contracts;
@@ -17,69 +18,96 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
     /// combination is its own statement: prepared once per connection, its generic plan uses the
     /// indexes without being re-planned for every request (a condition such as
     /// <c>(@Environment IS NULL OR …)</c> would need a fresh plan each time to be folded away).
+    /// <paramref name="placeholder"/> names a value's parameter in the text (Dapper's <c>@Name</c> by default).
     /// </summary>
-    internal static string FilterSql(IncidentListParameters filter, bool statusAsLiteral = false)
+    internal static string FilterSql(IncidentListParameters filter, bool statusAsLiteral = false, Func<string, object, string>? placeholder = null)
     {
+        placeholder ??= static (name, _) => "@" + name;
         var sql = new StringBuilder();
         if (filter.Status != IncidentStatus.All)
         {
             // A literal only for the validated values (open, resolved), never for text from a request.
-            sql.Append(statusAsLiteral ? (filter.Status == IncidentStatus.Open ? " AND i.status = 'open'" : " AND i.status = 'resolved'") : " AND i.status = @Status");
+            sql.Append(statusAsLiteral
+                ? (filter.Status == IncidentStatus.Open ? " AND i.status = 'open'" : " AND i.status = 'resolved'")
+                : " AND i.status = " + placeholder(nameof(filter.Status), filter.Status));
         }
 
         if (filter.Environment is not null)
         {
-            sql.Append(" AND i.environment = @Environment");
+            sql.Append(" AND i.environment = ").Append(placeholder(nameof(filter.Environment), filter.Environment));
         }
 
         if (filter.CommitSha is not null)
         {
-            sql.Append(" AND i.commit_sha = @CommitSha");
+            sql.Append(" AND i.commit_sha = ").Append(placeholder(nameof(filter.CommitSha), filter.CommitSha));
         }
 
         if (filter.FilePath is not null)
         {
-            sql.Append(" AND i.file_path = @FilePath");
+            sql.Append(" AND i.file_path = ").Append(placeholder(nameof(filter.FilePath), filter.FilePath));
         }
 
-        if (filter.Since is not null)
+        if (filter.Since is { } since)
         {
-            sql.Append(" AND i.occurred_at >= @Since");
+            sql.Append(" AND i.occurred_at >= ").Append(placeholder(nameof(filter.Since), since));
         }
 
         return sql.ToString();
     }
 
-    /// <summary>
-    /// A page of incidents with the given select list. One row with NULL incident columns when the
-    /// project exists but nothing matches; no row when the repository is not the caller's. The
-    /// cursor condition is written so that its first half (occurred_at &lt;= @CursorTime) is an
-    /// index condition.
-    /// </summary>
-    private static string ListSql(string columns, IncidentListParameters filter) => $"""
-        SELECT p.id AS ProjectKey, {columns}
-        FROM projects p
-        LEFT JOIN LATERAL (
-          SELECT i.* FROM incidents i
-          WHERE i.project_id = p.id{FilterSql(filter)}{(filter.Cursor is null ? "" : """
-
-            AND i.occurred_at <= @CursorTime AND (i.occurred_at < @CursorTime OR i.id < @CursorId)
-        """)}
-          ORDER BY i.occurred_at DESC, i.id DESC
-          LIMIT @Limit
-        ) i ON true
-        WHERE p.repo_full_name = @Repository AND p.owner_id = @UserId
-        ORDER BY i.occurred_at DESC, i.id DESC
-        """;
-
-    /// <summary>The statement of a page of incidents for this filter.</summary>
-    internal static string ListIncidentsSql(IncidentListParameters filter) => ListSql(IncidentRow.Columns, filter);
+    /// <summary>The caller's project for a repository, its row id and public id; no row when it is not the caller's.</summary>
+    internal const string OwnedProjectListSql = "SELECT p.id, p.project_id FROM projects p WHERE p.repo_full_name = $1 AND p.owner_id = $2";
 
     /// <summary>
-    /// The same page with only what its <see cref="IncidentPageTag"/> is made of: a conditional
-    /// request that is answered 304 reads no stack traces or metadata.
+    /// A list request as one round trip of two statements: the caller's project
+    /// (<see cref="OwnedProjectListSql"/>: no row, and the answer is 404; else its public id for
+    /// every incident), then the page of its incidents with <paramref name="columns"/>, ownership
+    /// again inside the query. The page is <c>idx_incidents_project_status_occurred</c>'s order
+    /// (migration 019: occurred_at DESC, id DESC), read newest first and stopped at the limit, with
+    /// nothing sorted; the cursor's first half (occurred_at &lt;= the cursor's) is an index
+    /// condition. Positional parameters, so that Npgsql sends the text without parsing it for names.
     /// </summary>
-    internal static string ListVersionsSql(IncidentListParameters filter) => ListSql(IncidentRow.VersionColumns, filter);
+    internal static NpgsqlBatch ListBatch(Guid userId, string repository, IncidentListParameters filter, string columns)
+    {
+        var batch = new NpgsqlBatch();
+        var project = new NpgsqlBatchCommand(OwnedProjectListSql);
+        project.Parameters.Add(new NpgsqlParameter<string> { TypedValue = repository });
+        project.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        batch.BatchCommands.Add(project);
+
+        var page = new NpgsqlBatchCommand();
+        page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = repository });
+        page.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        string Placeholder(object value)
+        {
+            page.Parameters.Add(value switch
+            {
+                string text => new NpgsqlParameter<string> { TypedValue = text },
+                Guid guid => new NpgsqlParameter<Guid> { TypedValue = guid },
+                int number => new NpgsqlParameter<int> { TypedValue = number },
+                DateTimeOffset time => new NpgsqlParameter<DateTimeOffset> { TypedValue = time.ToUniversalTime() },
+                _ => throw new ArgumentOutOfRangeException(nameof(value), value.GetType().Name, "No parameter type for this value."),
+            });
+            return "$" + page.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var sql = new StringBuilder()
+            .Append("SELECT ").Append(columns)
+            .Append(" FROM incidents i WHERE i.project_id = (SELECT p.id FROM projects p WHERE p.repo_full_name = $1 AND p.owner_id = $2)")
+            .Append(FilterSql(filter, placeholder: (_, value) => Placeholder(value)));
+        if (filter.Cursor is { } cursor)
+        {
+            var time = Placeholder(cursor.Time);
+            // A cursor whose key is not an id matches nothing (as i.id < NULL does).
+            var id = cursor.KeyAsGuid is { } key ? Placeholder(key) : "NULL::uuid";
+            sql.Append($" AND i.occurred_at <= {time} AND (i.occurred_at < {time} OR i.id < {id})");
+        }
+
+        sql.Append(" ORDER BY i.occurred_at DESC, i.id DESC LIMIT ").Append(Placeholder(filter.Limit));
+        page.CommandText = sql.ToString();
+        batch.BatchCommands.Add(page);
+        return batch;
+    }
 
     /// <summary>The caller's project for a repository: the groups list looks it up first (ownership).</summary>
     internal const string FindOwnedProjectSql = """
@@ -177,22 +205,32 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
     public async Task<IncidentPage?> ListAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<IncidentRow>(new CommandDefinition(
-            ListIncidentsSql(filter), Parameters(userId, repository, filter), cancellationToken: cancellationToken))).AsList();
-        if (rows.Count == 0)
+        await using var batch = ListBatch(userId, repository, filter, IncidentRow.ListColumns);
+        batch.Connection = connection;
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
 
-        var incidents = rows.Where(row => row.IncidentId is not null).ToList();
-        var last = incidents.Count == filter.Limit ? incidents[^1] : null;
-        return new IncidentPage([.. incidents.Select(row => row.ToContract())], last is null ? null : NextCursor(last.OccurredAt, last.Id));
+        var projectId = reader.GetString(1);
+        await reader.NextResultAsync(cancellationToken);
+        var incidents = new List<Incident>(filter.Limit);
+        var parse = reader.GetRowParser<IncidentRow>();
+        IncidentRow? last = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            last = parse(reader);
+            incidents.Add(last.ToContract(projectId));
+        }
+
+        return new IncidentPage(incidents, incidents.Count == filter.Limit && last is not null ? NextCursor(last.OccurredAt, last.Id) : null);
     }
 
     /// <summary>A page of the repository's incidents as read, or null when the repository is not the caller's.</summary>
     public async Task<IncidentRowPage?> ListRowsAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
     {
-        if (await ReadPageAsync(ListIncidentsSql(filter), userId, repository, filter, cancellationToken) is not { } rows)
+        if (await ReadPageAsync(IncidentRow.ListColumns, userId, repository, filter, cancellationToken) is not { } rows)
         {
             return null;
         }
@@ -204,15 +242,16 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
     /// <summary>The tag the page would have now, reading only row ids and statuses; null when the repository is not the caller's.</summary>
     public async Task<string?> ListTagAsync(Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
     {
-        using var rows = await ReadPageAsync(ListVersionsSql(filter), userId, repository, filter, cancellationToken);
+        using var rows = await ReadPageAsync(IncidentRow.VersionColumns, userId, repository, filter, cancellationToken);
         return rows is null ? null : IncidentPageTag.Compute(rows, filter);
     }
 
-    private async Task<IncidentPageBuffer?> ReadPageAsync(string sql, Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
+    private async Task<IncidentPageBuffer?> ReadPageAsync(string columns, Guid userId, string repository, IncidentListParameters filter, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            sql, Parameters(userId, repository, filter), cancellationToken: cancellationToken));
+        await using var batch = ListBatch(userId, repository, filter, columns);
+        batch.Connection = connection;
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         return await IncidentPageBuffer.ReadAsync(reader, cancellationToken);
     }
 

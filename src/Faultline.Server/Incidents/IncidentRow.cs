@@ -6,22 +6,23 @@ namespace Faultline.Server.Incidents;
 /// <summary>An incident as read from SQL (columns aliased to these names), and its wire form.</summary>
 internal sealed class IncidentRow
 {
-    /// <summary>The select list every incident query uses, over <c>incidents i JOIN projects p</c>.</summary>
-    public const string Columns = """
-        i.id AS Id, i.incident_id AS IncidentId, p.project_id AS ProjectId, i.error_message AS ErrorMessage,
+    /// <summary>An incident's own columns, over <c>incidents i</c>: the list reads its project's public id once, beside them.</summary>
+    public const string ListColumns = """
+        i.id AS Id, i.incident_id AS IncidentId, i.error_message AS ErrorMessage,
         i.error_type AS ErrorType, i.stack_trace AS StackTrace, i.file_path AS FilePath, i.line_number AS LineNumber,
         i.column_number AS ColumnNumber, i.commit_sha AS CommitSha, i.deployment_id AS DeploymentId,
         i.environment AS Environment, i.status AS Status, i.occurred_at AS OccurredAt, i.created_at AS CreatedAt,
         i.resolved_at AS ResolvedAt, i.fingerprint AS Fingerprint, i.metadata::text AS Metadata
         """;
 
+    /// <summary>The select list of a whole incident, over <c>incidents i JOIN projects p</c>.</summary>
+    public const string Columns = "p.project_id AS ProjectId, " + ListColumns;
+
     /// <summary>What can change in a listed incident once stored (and what identifies it): enough for a page's tag.</summary>
     public const string VersionColumns = """
         i.id AS Id, i.incident_id AS IncidentId, i.status AS Status, i.occurred_at AS OccurredAt, i.resolved_at AS ResolvedAt
         """;
 
-    /// <summary>The project's row id, selected by the list so that "no project" and "no incidents" differ.</summary>
-    public Guid? ProjectKey { get; init; }
     public Guid Id { get; init; }
     public string? IncidentId { get; init; }
     public string ProjectId { get; init; } = "";
@@ -41,8 +42,11 @@ internal sealed class IncidentRow
     public string? Fingerprint { get; init; }
     public string? Metadata { get; init; }
 
-    public Incident ToContract() => new(
-        IncidentId!, ProjectId, ErrorMessage, ErrorType, StackTrace, FilePath, LineNumber, ColumnNumber, CommitSha,
+    public Incident ToContract() => ToContract(ProjectId);
+
+    /// <summary>The wire form, with the project's public id read beside the row (the list's).</summary>
+    public Incident ToContract(string projectId) => new(
+        IncidentId!, projectId, ErrorMessage, ErrorType, StackTrace, FilePath, LineNumber, ColumnNumber, CommitSha,
         DeploymentId, Environment, Status, Utc(OccurredAt), CreatedAt is { } created ? Utc(created) : null,
         ResolvedAt is { } resolved ? Utc(resolved) : null, Fingerprint,
         Metadata is null ? null : JsonDocument.Parse(Metadata).RootElement.Clone());

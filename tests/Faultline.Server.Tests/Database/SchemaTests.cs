@@ -27,7 +27,7 @@ public sealed class SchemaTests(TestPostgres postgres)
         Assert.Contains("column users.created_at timestamp with time zone null default now()", actual);
         Assert.DoesNotContain(actual, l => l.Contains("timestamp without time zone", StringComparison.Ordinal));
 
-        Assert.Contains("index idx_incidents_project_status_occurred CREATE INDEX idx_incidents_project_status_occurred ON public.incidents USING btree (project_id, status, occurred_at DESC)", actual);
+        Assert.Contains("index idx_incidents_project_status_occurred CREATE INDEX idx_incidents_project_status_occurred ON public.incidents USING btree (project_id, status, occurred_at DESC, id DESC)", actual);
         Assert.Contains("constraint projects projects_project_number_key UNIQUE (project_number)", actual);
         Assert.Contains("constraint projects projects_project_number_positive CHECK ((project_number > 0))", actual);
         Assert.Contains("index idx_incidents_project_event_id CREATE UNIQUE INDEX idx_incidents_project_event_id ON public.incidents USING btree (project_id, event_id)", actual);
