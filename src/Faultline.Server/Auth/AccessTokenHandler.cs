@@ -26,8 +26,9 @@ internal sealed class AccessTokenHandler(
             return AuthenticateResult.NoResult();
         }
 
-        // Ingest routes carry the project's ingest key in this same header and check it themselves:
-        // it is not a sign-in, so it is neither looked up as a session nor counted as a failed one.
+        // Anonymous endpoints take no sign-in: what they get in this header (the ingest routes, which
+        // the sign-in middleware passes over anyway, carry a project's ingest key) is neither looked
+        // up as a session nor counted as a failed one.
         if (Context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
         {
             return AuthenticateResult.NoResult();

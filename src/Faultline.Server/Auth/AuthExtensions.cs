@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Npgsql;
@@ -61,12 +62,40 @@ internal static class AuthExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Sign-ins (authentication, the antiforgery check, authorization) for every endpoint but those
+    /// marked <see cref="WithoutSignIn{TBuilder}"/>: the ingest routes, which take a project's ingest
+    /// key and check it themselves, run before that middleware and skip its work for every incident.
+    /// (Not a branch with UseWhen: WebApplication would not see the middleware in it, and would add
+    /// authentication and authorization again at the start of the pipeline, ahead of the error pages.)
+    /// </summary>
     public static WebApplication UseFaultlineAuth(this WebApplication app)
     {
+        app.Use(static (context, next) =>
+            context.GetEndpoint() is { RequestDelegate: { } endpoint } found && IsWithoutSignIn(found) ? endpoint(context) : next(context));
         app.UseAuthentication();
         app.Use(RequireAntiforgeryForCookieWritesAsync);
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>
+    /// An endpoint that no sign-in reaches: anonymous, without antiforgery, and passed over by the
+    /// sign-in middleware (its own code authenticates the request, as ingest does by the ingest key).
+    /// </summary>
+    public static TBuilder WithoutSignIn<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AllowAnonymous().DisableAntiforgery().WithMetadata(WithoutSignInMetadata.Instance);
+
+    /// <summary>Marked <see cref="WithoutSignIn{TBuilder}"/>, and anonymous (so no authorization is skipped that the endpoint asks for).</summary>
+    internal static bool IsWithoutSignIn(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<WithoutSignInMetadata>() is not null
+        && endpoint.Metadata.GetMetadata<IAuthorizeData>() is null
+        && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+
+    private sealed class WithoutSignInMetadata
+    {
+        public static readonly WithoutSignInMetadata Instance = new();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Faultline.Contracts;
+using Faultline.Server.Auth;
 
 namespace Faultline.Server.Ingest;
 
@@ -11,8 +12,7 @@ internal static class IngestEndpoints
         app.MapPost("/api/v1/incidents", PostIncidentsAsync)
             .WithTags("Ingest")
             .RequireCors(SentryEndpoints.CorsPolicy)
-            .AllowAnonymous() // authenticated by the ingest key, not by a sign-in
-            .DisableAntiforgery()
+            .WithoutSignIn() // authenticated by the ingest key, not by a sign-in
             .Accepts<JsonElement>("application/json")
             .Produces<IngestResponse>(StatusCodes.Status201Created);
         return app;

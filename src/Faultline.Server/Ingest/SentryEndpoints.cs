@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Faultline.Contracts;
+using Faultline.Server.Auth;
 
 namespace Faultline.Server.Ingest;
 
@@ -25,7 +26,7 @@ internal static class SentryEndpoints
     public static IEndpointRouteBuilder MapSentry(this IEndpointRouteBuilder app)
     {
         // Authenticated by the DSN's ingest key, not by a sign-in.
-        var group = app.MapGroup("/api/{project}").WithTags("Sentry").RequireCors(CorsPolicy).AllowAnonymous().DisableAntiforgery();
+        var group = app.MapGroup("/api/{project}").WithTags("Sentry").RequireCors(CorsPolicy).WithoutSignIn();
         group.MapPost("/envelope/", EnvelopeAsync);
         group.MapPost("/store/", StoreAsync);
         return app;

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using Faultline.Server.Auth;
 using Faultline.Testing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Faultline.Server.Tests.Ingest;
@@ -49,5 +51,18 @@ public sealed class IngestAuthenticationTests(TestPostgres postgres) : IngestTes
         {
             Assert.Equal(["ingest_key"], failures);
         }
+    }
+
+    [Fact]
+    public void SignInMiddleware_PassesOverExactlyTheIngestRoutes()
+    {
+        var skipped = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(AuthExtensions.IsWithoutSignIn)
+            .Select(e => $"{string.Join(",", e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])} {e.RoutePattern.RawText}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(["POST /api/v1/incidents", "POST /api/{project}/envelope/", "POST /api/{project}/store/"], skipped);
     }
 }
