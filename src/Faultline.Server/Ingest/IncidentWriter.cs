@@ -15,9 +15,10 @@ internal sealed record WriteResult(string IncidentId, Guid EventId, bool Duplica
 /// Group commit: concurrent requests' incidents go into one transaction — one multi-row insert
 /// from arrays that returns the new incidents' ids, one <c>api_key_usage</c> update per project,
 /// sent together as one batch, which PostgreSQL runs as one implicit transaction committed at its
-/// end — and every request is answered after that commit. Batches are pipelined: once a batch's
-/// statements have run, the next batch is gathered and sent while this one's commit is flushed
-/// (it then waits for the same project's locks, so the two commit in order). A retried event id
+/// end — and every request is answered after that commit. With more than one writer
+/// (<see cref="IngestOptions.Writers"/>), the next batch is gathered and sent as soon as this one
+/// is sent, and runs beside it (it then waits for the same project's locks, so the two commit in
+/// order). A retried event id
 /// finds the incident its first delivery made (<c>ON CONFLICT (project_id, event_id) DO NOTHING</c>;
 /// the events the insert did not return are then looked up in a new statement, which sees rows
 /// that concurrent transactions committed meanwhile).
@@ -144,6 +145,10 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
             update.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. usage.Select(g => (long)g.Count())] });
             batch.BatchCommands.Add(update);
 
+            // The turn passes now, not once the insert's rows are read: PostgreSQL sends those only
+            // with the rest of the batch's answer, after the commit, so a turn passed then made the
+            // writers take turns one commit at a time.
+            startNext();
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             if (rows.Count > 0)
             {
@@ -153,8 +158,6 @@ internal sealed partial class IncidentWriter : IAsyncDisposable
                     stored[(reader.GetGuid(0), reader.GetGuid(1))] = reader.GetString(2);
                 }
             }
-
-            startNext();
 
             // Read to the end: the batch's implicit transaction has committed when the reader is done.
             while (await reader.NextResultAsync(cancellationToken))

@@ -23,10 +23,11 @@ internal sealed class IngestOptions
     public int MaxBatchSize { get; set; } = 500;
 
     /// <summary>
-    /// Group-commit transactions in flight at once: each after the first sends its statements while
-    /// the one before it commits. One is fastest on two cores: concurrent batches insert into the
-    /// same index pages and wait for the same project's locks, and a batch that does not wait for
-    /// them grows larger, which costs less per incident.
+    /// Group-commit transactions in flight at once: each after the first is gathered and sent as soon
+    /// as the one before it has been sent. One is fastest on two cores: with two, each batch held
+    /// half as many incidents (15 instead of 27 under the ingest benchmark), PostgreSQL spent 190 to
+    /// 210 µs of CPU per incident instead of 155 to 160 (the same index pages, the same project's
+    /// locks), and no more incidents were stored per second.
     /// </summary>
     [Range(1, 64)]
     public int Writers { get; set; } = 1;

@@ -7,9 +7,8 @@ namespace Faultline.Server.Ingest;
 /// load a batch holds one item and costs no added wait; under heavy load batches grow by themselves.
 /// <para>A few loops run batches side by side, one after another: a loop gathers its batch only
 /// once the batch before it has called its <c>startNext</c> callback (or ended), so a batch holds
-/// everything that arrived meanwhile instead of being split between idle loops. A batch that
-/// commits calls it once its statements have run: the next one runs its own while this one's
-/// commit is flushed to disk.</para>
+/// everything that arrived meanwhile instead of being split between idle loops. A batch of
+/// writes calls it once it has sent its statements: the next one is gathered and runs beside it.</para>
 /// </summary>
 internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
 {
