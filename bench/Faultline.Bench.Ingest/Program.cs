@@ -2,7 +2,8 @@
 // single-incident requests (a ~1.5 KB Node stack trace) from 64 concurrent connections for 20 s,
 // then measures on the same database the raw ceiling — the same rows inserted by 4 connections as
 // multi-row INSERTs of 100 rows — and prints incidents/s, p50/p99 latency, the ceiling and the ratio.
-// Options: --seconds N (default 20), --connections N (default 64).
+// Options: --seconds N (default 20), --connections N (default 64), --http-floor (then also the same
+// load against an endpoint that only parses the JSON: what HTTP and the driver cost here by themselves).
 using Faultline.Bench;
 using System.Diagnostics;
 using System.Globalization;
@@ -24,9 +25,10 @@ using (var server = Faultline.Bench.BenchServer.Start(new Dictionary<string, str
     // wrk (Debian's package) is the lighter load driver, leaving more of the two cores to the server;
     // without it the built-in HttpClient driver runs.
     var useWrk = args.Contains("--driver=dotnet") ? false : Wrk.IsInstalled;
-    var (count, errors, p50, p99, elapsed) = useWrk
-        ? await WrkLoadAsync(baseAddress, key, connections, seconds)
-        : await LoadAsync(baseAddress, key, connections, TimeSpan.FromSeconds(seconds));
+    CpuTimes Cpu() => CpuTimes.Read(server.ProcessId, server.DataDirectory);
+    var (count, errors, p50, p99, elapsed, cpu) = useWrk
+        ? await WrkLoadAsync(baseAddress, key, connections, seconds, Cpu)
+        : await LoadAsync(baseAddress, key, connections, TimeSpan.FromSeconds(seconds), Cpu);
     var rate = count / elapsed.TotalSeconds;
     await using (var check = new NpgsqlConnection(connectionString))
     {
@@ -40,25 +42,40 @@ using (var server = Faultline.Bench.BenchServer.Start(new Dictionary<string, str
     Console.WriteLine($"driver:  {(useWrk ? "wrk" : "HttpClient")}");
     Console.WriteLine($"server:  {count} incidents in {elapsed.TotalSeconds:0.0} s = {rate:0} incidents/s, errors {errors}");
     Console.WriteLine($"latency: p50 {p50:0.00} ms, p99 {p99:0.00} ms");
+    Console.WriteLine($"cpu:     {cpu.PerItem(count)} (per incident)");
 
-    var ceiling = await RawCeilingAsync(connectionString, TimeSpan.FromSeconds(Math.Min(seconds, 10)));
+    var beforeCeiling = Cpu();
+    var (ceiling, ceilingRows) = await RawCeilingAsync(connectionString, TimeSpan.FromSeconds(Math.Min(seconds, 10)));
     Console.WriteLine($"ceiling: {ceiling:0} rows/s (4 connections, multi-row INSERTs of 100 rows)");
+    Console.WriteLine($"cpu:     {(Cpu() - beforeCeiling).PerItem(ceilingRows)} (per row; server idle, rest is this process)");
     Console.WriteLine($"ratio:   {rate / ceiling:0.00} of the raw ceiling");
     Console.WriteLine($"targets: >= 10000 incidents/s {(rate >= 10_000 ? "met" : "MISSED")}, >= 0.5 of ceiling {(rate / ceiling >= 0.5 ? "met" : "MISSED")}, no errors {(errors == 0 ? "met" : "MISSED")}");
 }
 
-static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Elapsed)> WrkLoadAsync(Uri baseAddress, string key, int connections, int seconds)
+if (args.Contains("--http-floor") && Wrk.IsInstalled)
+{
+    await using var floor = await HttpFloor.StartAsync();
+    CpuTimes Own() => CpuTimes.Read(Environment.ProcessId, dataDirectory: "/nonexistent");
+    var (count, errors, p50, p99, elapsed, cpu) = await WrkLoadAsync(HttpFloor.Address(floor), "fl_ingest_floor", connections, seconds, Own);
+    Console.WriteLine($"floor:   {count / elapsed.TotalSeconds:0} requests/s, errors {errors}, p50 {p50:0.00} ms, p99 {p99:0.00} ms (JSON parsed, nothing stored)");
+    Console.WriteLine($"cpu:     {cpu.PerItem(count).Replace("server", "endpoint", StringComparison.Ordinal)} (per request)");
+}
+
+static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Elapsed, CpuTimes Cpu)> WrkLoadAsync(
+    Uri baseAddress, string key, int connections, int seconds, Func<CpuTimes> cpu)
 {
     // Warm-up (the JIT tiers the server's code up over the first seconds of load, slowly while the
     // two cores are busy serving), then the measured run, each with event ids of its own: were the
     // measured run to repeat the warm-up's ids, most of its answers would be duplicates.
     await RunWrkAsync(baseAddress, key, connections, seconds: 15, run: 1);
+    var before = cpu();
     var output = await RunWrkAsync(baseAddress, key, connections, seconds, run: 2);
+    var used = cpu() - before;
     var requests = long.Parse(Regex.Match(output, @"(\d+) requests in").Groups[1].Value, CultureInfo.InvariantCulture);
     var elapsedSeconds = double.Parse(Regex.Match(output, @"requests in ([0-9.]+)s").Groups[1].Value, CultureInfo.InvariantCulture);
     var non2xx = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } bad ? long.Parse(bad.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     var socketErrors = Regex.Matches(output, @"(connect|read|write|timeout) (\d+)").Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-    return (requests - non2xx, non2xx + socketErrors, Wrk.Percentile(output, "50%"), Wrk.Percentile(output, "99%"), TimeSpan.FromSeconds(elapsedSeconds));
+    return (requests - non2xx, non2xx + socketErrors, Wrk.Percentile(output, "50%"), Wrk.Percentile(output, "99%"), TimeSpan.FromSeconds(elapsedSeconds), used);
 }
 
 static async Task<string> RunWrkAsync(Uri baseAddress, string key, int connections, int seconds, int run)
@@ -86,7 +103,8 @@ static async Task<string> RunWrkAsync(Uri baseAddress, string key, int connectio
     return output;
 }
 
-static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Elapsed)> LoadAsync(Uri baseAddress, string key, int connections, TimeSpan duration)
+static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Elapsed, CpuTimes Cpu)> LoadAsync(
+    Uri baseAddress, string key, int connections, TimeSpan duration, Func<CpuTimes> cpu)
 {
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
     using var client = new HttpClient(handler) { BaseAddress = baseAddress };
@@ -104,6 +122,7 @@ static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Ela
         }
     }));
 
+    var before = cpu();
     var stopwatch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
     {
@@ -124,8 +143,9 @@ static async Task<(long Count, long Errors, double P50, double P99, TimeSpan Ela
         }
     }));
     var elapsed = stopwatch.Elapsed;
+    var used = cpu() - before;
     var latencies = perWorker.SelectMany(l => l).Order().ToList();
-    return (count, errors, Faultline.Bench.BenchServer.Percentile(latencies, 0.50), Faultline.Bench.BenchServer.Percentile(latencies, 0.99), elapsed);
+    return (count, errors, Faultline.Bench.BenchServer.Percentile(latencies, 0.50), Faultline.Bench.BenchServer.Percentile(latencies, 0.99), elapsed, used);
 }
 
 static async Task<HttpStatusCode> SendAsync(HttpClient client, string key, string template)
@@ -139,7 +159,7 @@ static async Task<HttpStatusCode> SendAsync(HttpClient client, string key, strin
     return response.StatusCode;
 }
 
-static async Task<double> RawCeilingAsync(string connectionString, TimeSpan duration)
+static async Task<(double RowsPerSecond, long Rows)> RawCeilingAsync(string connectionString, TimeSpan duration)
 {
     await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
@@ -195,7 +215,7 @@ static async Task<double> RawCeilingAsync(string connectionString, TimeSpan dura
             Interlocked.Add(ref rows, 100);
         }
     }));
-    return rows / stopwatch.Elapsed.TotalSeconds;
+    return (rows / stopwatch.Elapsed.TotalSeconds, rows);
 }
 
 static async Task<string> CreateProjectAsync(string connectionString)

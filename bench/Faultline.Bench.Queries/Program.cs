@@ -99,21 +99,23 @@ if (useWrk)
 }
 else
 {
-    await MeasureAsync(clients, 10, async () => (await http.GetAsync(list)).IsSuccessStatusCode);
+    await MeasureAsync(clients, 10, static () => default, async () => (await http.GetAsync(list)).IsSuccessStatusCode);
 }
 
-await MeasureAsync(clients, 17, () => RawQueryAsync(db, kinds[0].Raw));
+await MeasureAsync(clients, 17, static () => default, () => RawQueryAsync(db, kinds[0].Raw));
 
 var only = ArgText("--kind");
+CpuTimes Cpu() => CpuTimes.Read(server.ProcessId, server.DataDirectory);
+var cpuLines = new List<string>();
 foreach (var kind in kinds.Where(k => only is null || k.Name.StartsWith(only, StringComparison.Ordinal)))
 {
     var expected = kind.IfNoneMatch is null ? HttpStatusCode.OK : HttpStatusCode.NotModified;
-    var served = useWrk
+    var (served, servedCpu) = useWrk
         ? await Wrk.GetAsync(
             new Uri(server.BaseAddress, kind.Url),
             kind.IfNoneMatch is { } ifNoneMatch ? new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}", ["If-None-Match"] = ifNoneMatch } : new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
-            (int)expected, clients, seconds)
-        : await MeasureAsync(clients, seconds, async () =>
+            (int)expected, clients, seconds, Cpu)
+        : await MeasureAsync(clients, seconds, Cpu, async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, kind.Url);
             if (kind.IfNoneMatch is { } tag)
@@ -125,15 +127,21 @@ foreach (var kind in kinds.Where(k => only is null || k.Name.StartsWith(only, St
             await response.Content.CopyToAsync(Stream.Null);
             return response.StatusCode == expected;
         });
-    var raw = await MeasureAsync(clients, seconds, () => RawQueryAsync(db, kind.Raw));
+    var (raw, rawCpu) = await MeasureAsync(clients, seconds, Cpu, () => RawQueryAsync(db, kind.Raw));
     var ratio = served.P50 / raw.P50;
     met &= served.P99 < 20 && ratio <= 2 && served.Unexpected == 0;
     Console.WriteLine($"{kind.Name,-22} {served.Count,9} {served.P50,7:0.00} {served.P95,7:0.00} {served.P99,7:0.00} | {raw.P50,7:0.00} {raw.P95,7:0.00} {raw.P99,7:0.00} | {ratio,5:0.00}"
         + (served.Unexpected > 0 ? $"  ({served.Unexpected} unexpected answers)" : string.Empty));
+    cpuLines.Add($"{kind.Name,-22} HTTP: {servedCpu.PerItem(served.Count)}");
+    cpuLines.Add($"{"",-22} raw:  {rawCpu.PerItem(raw.Count).Replace("rest (driver, kernel)", "rest (this process, kernel)", StringComparison.Ordinal)}");
 }
 
 Console.WriteLine();
 Console.WriteLine("latencies in ms; ratio = server p50 / raw SQL p50");
+Console.WriteLine();
+Console.WriteLine("CPU per request:");
+cpuLines.ForEach(Console.WriteLine);
+Console.WriteLine();
 Console.WriteLine($"targets: p99 < 20 ms for every kind, ratio <= 2, no unexpected answers: {(met ? "met" : "MISSED")}");
 
 // Pages through the list and returns the cursor of page pages + 1, and the first page's ETag.
@@ -178,7 +186,8 @@ static async Task<bool> RawQueryAsync(NpgsqlDataSource db, Func<NpgsqlBatch> cre
 }
 
 // clients workers send requests back to back for the given seconds, after a short warm-up.
-static async Task<(long Count, long Unexpected, double P50, double P95, double P99)> MeasureAsync(int clients, int seconds, Func<Task<bool>> send)
+static async Task<((long Count, long Unexpected, double P50, double P95, double P99) Result, CpuTimes Cpu)> MeasureAsync(
+    int clients, int seconds, Func<CpuTimes> cpu, Func<Task<bool>> send)
 {
     // Warm-up: the same load for a few seconds first, so that both sides run optimised code with
     // their statements prepared (the JIT tiers code up over several seconds of load).
@@ -193,6 +202,7 @@ static async Task<(long Count, long Unexpected, double P50, double P95, double P
 
     long errors = 0;
     var perWorker = new List<double>[clients];
+    var before = cpu();
     var stopwatch = Stopwatch.StartNew();
     var duration = TimeSpan.FromSeconds(seconds);
     await Task.WhenAll(Enumerable.Range(0, clients).Select(async worker =>
@@ -209,8 +219,9 @@ static async Task<(long Count, long Unexpected, double P50, double P95, double P
             }
         }
     }));
+    var used = cpu() - before;
     var all = perWorker.SelectMany(l => l).Order().ToList();
-    return (all.Count, errors, BenchServer.Percentile(all, 0.50), BenchServer.Percentile(all, 0.95), BenchServer.Percentile(all, 0.99));
+    return ((all.Count, errors, BenchServer.Percentile(all, 0.50), BenchServer.Percentile(all, 0.95), BenchServer.Percentile(all, 0.99)), used);
 }
 
 string? ArgText(string name)

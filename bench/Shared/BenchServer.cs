@@ -19,6 +19,9 @@ internal sealed partial class BenchServer : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The server's process id (its CPU time is read from /proc by <see cref="CpuTimes"/>).</summary>
+    public int ProcessId => process.Id;
+
     public string DataDirectory { get; }
 
     /// <summary>The embedded PostgreSQL, over its Unix socket in the data directory.</summary>

@@ -49,7 +49,12 @@ internal static partial class Wrk
     /// 2xx/3xx, or a socket error, counts (an unconditional GET cannot be answered 304).
     /// </summary>
     public static async Task<(long Count, long Unexpected, double P50, double P95, double P99)> GetAsync(
-        Uri url, IReadOnlyDictionary<string, string> headers, int expectedStatus, int connections, int seconds)
+        Uri url, IReadOnlyDictionary<string, string> headers, int expectedStatus, int connections, int seconds) =>
+        (await GetAsync(url, headers, expectedStatus, connections, seconds, static () => default)).Result;
+
+    /// <summary>The same, with the CPU that <paramref name="cpu"/> saw used during the measured run (not the warm-up).</summary>
+    public static async Task<((long Count, long Unexpected, double P50, double P95, double P99) Result, CpuTimes Cpu)> GetAsync(
+        Uri url, IReadOnlyDictionary<string, string> headers, int expectedStatus, int connections, int seconds, Func<CpuTimes> cpu)
     {
         var script = Path.Combine(Path.GetTempPath(), $"faultline-bench-{Environment.ProcessId}.lua");
         var headerLines = string.Join("\n", headers.Select(h => $"wrk.headers[{LuaString(h.Key)}] = {LuaString(h.Value)}"));
@@ -73,7 +78,9 @@ internal static partial class Wrk
         string[] Arguments(int duration) =>
             ["-t2", "-c", connections.ToString(CultureInfo.InvariantCulture), $"-d{duration}s", "-s", script, url.ToString()];
         await RunAsync(Arguments(Math.Max(3, seconds)));
+        var before = cpu();
         var output = await RunAsync(Arguments(seconds));
+        var used = cpu() - before;
         File.Delete(script);
         var match = SummaryLine().Match(output);
         if (!match.Success)
@@ -82,8 +89,8 @@ internal static partial class Wrk
         }
 
         double Milliseconds(int group) => double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) / 1000;
-        return (long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
-            Milliseconds(3), Milliseconds(4), Milliseconds(5));
+        return ((long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
+            Milliseconds(3), Milliseconds(4), Milliseconds(5)), used);
     }
 
     [GeneratedRegex(@"faultline: (\d+) (\d+) (\d+) (\d+) (\d+)")]
