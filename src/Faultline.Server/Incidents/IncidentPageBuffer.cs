@@ -62,9 +62,7 @@ internal sealed class IncidentPageBuffer : IDisposable
         var page = new IncidentPageBuffer();
         try
         {
-            page.AddText(reader, 1);
-            page.projectId = page.texts[0];
-            page.texts.Clear();
+            page.projectId = page.CopyText(reader, 1);
             await reader.NextResultAsync(cancellationToken);
 
             var textOrdinals = new int[TextColumns.Length];
@@ -79,14 +77,7 @@ internal sealed class IncidentPageBuffer : IDisposable
             {
                 for (var field = 0; field < textOrdinals.Length; field++)
                 {
-                    if (field == ProjectId)
-                    {
-                        page.texts.Add(page.projectId);
-                    }
-                    else
-                    {
-                        page.AddText(reader, textOrdinals[field]);
-                    }
+                    page.texts.Add(field == ProjectId ? page.projectId : page.CopyText(reader, textOrdinals[field]));
                 }
 
                 page.rows.Add(new Row(
@@ -124,12 +115,12 @@ internal sealed class IncidentPageBuffer : IDisposable
         }
     }
 
-    private void AddText(DbDataReader reader, int ordinal)
+    /// <summary>Copies the column's UTF-8 bytes into the buffer and says where they are; length -1 for NULL or not selected.</summary>
+    private (int Start, int Length) CopyText(DbDataReader reader, int ordinal)
     {
         if (ordinal < 0 || reader.IsDBNull(ordinal))
         {
-            texts.Add((0, -1));
-            return;
+            return (0, -1);
         }
 
         // Text columns read as bytes are their UTF-8 encoding (the database is UTF8).
@@ -143,8 +134,8 @@ internal sealed class IncidentPageBuffer : IDisposable
         }
 
         var read = (int)reader.GetBytes(ordinal, 0, bytes, length, size);
-        texts.Add((length, read));
         length += read;
+        return (length - read, read);
     }
 
     private static T? Nullable<T>(DbDataReader reader, int ordinal)

@@ -55,8 +55,11 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
         return sql.ToString();
     }
 
+    /// <summary>The caller's project for the repository, in both statements of a list batch: $1 the repository, $2 the caller.</summary>
+    private const string OwnedProjectCondition = "p.repo_full_name = $1 AND p.owner_id = $2";
+
     /// <summary>The caller's project for a repository, its row id and public id; no row when it is not the caller's.</summary>
-    internal const string OwnedProjectListSql = "SELECT p.id, p.project_id FROM projects p WHERE p.repo_full_name = $1 AND p.owner_id = $2";
+    internal const string OwnedProjectListSql = $"SELECT p.id, p.project_id FROM projects p WHERE {OwnedProjectCondition}";
 
     /// <summary>
     /// A list request as one round trip of two statements: the caller's project
@@ -69,15 +72,14 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
     /// </summary>
     internal static NpgsqlBatch ListBatch(Guid userId, string repository, IncidentListParameters filter, string columns)
     {
-        var batch = new NpgsqlBatch();
-        var project = new NpgsqlBatchCommand(OwnedProjectListSql);
-        project.Parameters.Add(new NpgsqlParameter<string> { TypedValue = repository });
-        project.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-        batch.BatchCommands.Add(project);
+        static NpgsqlBatchCommand Owned(string sql, Guid userId, string repository) => new(sql)
+        {
+            Parameters = { new NpgsqlParameter<string> { TypedValue = repository }, new NpgsqlParameter<Guid> { TypedValue = userId } },
+        };
 
-        var page = new NpgsqlBatchCommand();
-        page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = repository });
-        page.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        var batch = new NpgsqlBatch();
+        batch.BatchCommands.Add(Owned(OwnedProjectListSql, userId, repository));
+        var page = Owned("", userId, repository);
         string Placeholder(object value)
         {
             page.Parameters.Add(value switch
@@ -93,7 +95,7 @@ internal sealed class IncidentQueries(NpgsqlDataSource db)
 
         var sql = new StringBuilder()
             .Append("SELECT ").Append(columns)
-            .Append(" FROM incidents i WHERE i.project_id = (SELECT p.id FROM projects p WHERE p.repo_full_name = $1 AND p.owner_id = $2)")
+            .Append($" FROM incidents i WHERE i.project_id = (SELECT p.id FROM projects p WHERE {OwnedProjectCondition})")
             .Append(FilterSql(filter, placeholder: (_, value) => Placeholder(value)));
         if (filter.Cursor is { } cursor)
         {
