@@ -18,8 +18,8 @@ internal sealed record WriteResult(string IncidentId, Guid EventId, bool Duplica
 /// end — and every request is answered after that commit. With more than one writer
 /// (<see cref="IngestOptions.Writers"/>), the next batch is gathered and sent as soon as this one
 /// is sent, and runs beside it (it then waits for the same project's locks, so the two commit in
-/// order). A retried event id
-/// finds the incident its first delivery made (<c>ON CONFLICT (project_id, event_id) DO NOTHING</c>;
+/// order). A retried event id finds the incident its first delivery made
+/// (<c>ON CONFLICT (project_id, event_id) DO NOTHING</c>;
 /// the events the insert did not return are then looked up in a new statement, which sees rows
 /// that concurrent transactions committed meanwhile).
 /// </summary>
