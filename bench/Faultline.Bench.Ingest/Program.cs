@@ -55,7 +55,7 @@ using (var server = Faultline.Bench.BenchServer.Start(new Dictionary<string, str
 if (args.Contains("--http-floor") && Wrk.IsInstalled)
 {
     await using var floor = await HttpFloor.StartAsync();
-    CpuTimes Own() => CpuTimes.Read(Environment.ProcessId, dataDirectory: "/nonexistent");
+    CpuTimes Own() => CpuTimes.Read(Environment.ProcessId, dataDirectory: null);
     var (count, errors, p50, p99, elapsed, cpu) = await WrkLoadAsync(HttpFloor.Address(floor), "fl_ingest_floor", connections, seconds, Own);
     Console.WriteLine($"floor:   {count / elapsed.TotalSeconds:0} requests/s, errors {errors}, p50 {p50:0.00} ms, p99 {p99:0.00} ms (JSON parsed, nothing stored)");
     Console.WriteLine($"cpu:     {cpu.PerItem(count).Replace("server", "endpoint", StringComparison.Ordinal)} (per request)");

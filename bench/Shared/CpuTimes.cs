@@ -9,10 +9,10 @@ namespace Faultline.Bench;
 /// </summary>
 internal readonly record struct CpuTimes(double Total, double Idle, double Server, double Postgres)
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux we run on
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux we run on
 
-    /// <summary>The CPU seconds so far of the machine, <paramref name="serverPid"/> and the cluster in <paramref name="dataDirectory"/>.</summary>
-    public static CpuTimes Read(int serverPid, string dataDirectory)
+    /// <summary>The CPU seconds so far of the machine, <paramref name="serverPid"/> and the cluster in <paramref name="dataDirectory"/> (none when null).</summary>
+    public static CpuTimes Read(int serverPid, string? dataDirectory)
     {
         if (!File.Exists("/proc/stat"))
         {
@@ -24,7 +24,7 @@ internal readonly record struct CpuTimes(double Total, double Idle, double Serve
             .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         var total = cpu.Sum() / TicksPerSecond;
         var idle = (cpu[3] + cpu[4]) / TicksPerSecond;
-        return new CpuTimes(total, idle, ProcessSeconds(serverPid, children: false), PostgresSeconds(dataDirectory));
+        return new CpuTimes(total, idle, ProcessSeconds(serverPid, children: false), dataDirectory is null ? 0 : PostgresSeconds(dataDirectory));
     }
 
     public static CpuTimes operator -(CpuTimes after, CpuTimes before) =>
